@@ -1,0 +1,564 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the start of powerpc kernel threads and user-mode kernel
+ * threads: what copy_thread(), ppc_init_kthread_frames() and the start shims
+ * leave for fn(arg), and what reaches the program a user-mode kernel thread
+ * execs. See Documentation/arch/powerpc/kernel-threads.rst.
+ */
+
+#include <kunit/test.h>
+#include <linux/atomic.h>
+#include <linux/binfmts.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/kallsyms.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/sched/task_stack.h>
+#include <linux/signal.h>
+#include <linux/stacktrace.h>
+#include <linux/string.h>
+#include <asm/code-patching.h>
+#include <asm/hw_irq.h>
+#include <asm/ptrace.h>
+#include <asm/reg.h>
+#include <asm/sections.h>
+#include <asm/switch_to.h>
+
+/* Placed in the initramfs by the test harness; see kunit/probe/probe.c. */
+#define PROBE_PATH	"/ppc_kthread_probe"
+#define MSR_NOT_YET	(MSR_PR | MSR_FP | MSR_VEC | MSR_VSX)
+#define TRACE_DEPTH	32
+
+/* What a new thread saw when it first ran, for the test to check. */
+struct child_report {
+	struct pt_regs regs;		/* *current_pt_regs(), user-mode only */
+	bool regs_are_thread_regs;	/* current->thread.regs == &that */
+	bool thread_regs_null;
+	bool kthread_flag;
+	unsigned long soft_mask;
+	bool hard_enabled;
+	bool irqs_disabled;
+	int preempt;
+	unsigned long trace[TRACE_DEPTH];
+	unsigned int trace_len;
+	int reliable;			/* entries, or -EINVAL if unreliable */
+	bool exec;			/* user-mode child: exec the probe */
+	int exec_ret;
+};
+
+static void record_stack(struct child_report *r)
+{
+	unsigned long reliable[TRACE_DEPTH];
+
+	r->trace_len = stack_trace_save(r->trace, TRACE_DEPTH, 0);
+	r->reliable = stack_trace_save_tsk_reliable(current, reliable,
+						     TRACE_DEPTH);
+}
+
+/* Runs straight from start_kernel_thread: nothing else ran in between. */
+static int kthread_entry_recorder(void *data)
+{
+	struct child_report *r = data;
+
+	r->soft_mask = irq_soft_mask_return();
+	r->hard_enabled = mfmsr() & MSR_EE;
+	r->irqs_disabled = irqs_disabled();
+	r->preempt = preempt_count();
+	r->kthread_flag = current->flags & PF_KTHREAD;
+	r->thread_regs_null = !current->thread.regs;
+	record_stack(r);
+	do_exit(0);
+}
+
+/* Runs from ret_from_kernel_user_thread, like init or a usermode helper. */
+static int user_mode_entry_recorder(void *data)
+{
+	static const char *const argv[] = { PROBE_PATH, NULL };
+	static const char *const envp[] = { NULL };
+	struct child_report *r = data;
+
+	r->regs = *current_pt_regs();
+	r->regs_are_thread_regs = current->thread.regs == current_pt_regs();
+	r->kthread_flag = current->flags & PF_KTHREAD;
+	record_stack(r);
+	if (r->exec) {
+		r->exec_ret = kernel_execve(PROBE_PATH, argv, envp);
+		if (!r->exec_ret)
+			return 0; /* to user space, through the syscall exit */
+	}
+	do_exit(0);
+}
+
+/*
+ * Start a child of the test thread, as kthreadd or rest_init() would, and
+ * reap it. Returns its wait status.
+ */
+static int run_child(struct kunit *test, int (*fn)(void *),
+		     struct child_report *r, bool user_mode)
+{
+	int status = 0;	/* kernel_wait() only writes a non-zero status */
+	pid_t pid;
+
+	/* The test runs in a kthread, which ignores SIGCHLD: its children
+	 * would reap themselves and kernel_wait() would find nothing. */
+	kernel_sigaction(SIGCHLD, SIG_DFL);
+	if (user_mode)
+		pid = user_mode_thread(fn, r, SIGCHLD);
+	else
+		pid = kernel_thread(fn, r, "ppc_kthread_test", SIGCHLD);
+	if (pid > 0)
+		KUNIT_EXPECT_EQ(test, kernel_wait(pid, &status), pid);
+	kernel_sigaction(SIGCHLD, SIG_IGN);
+	KUNIT_ASSERT_GT_MSG(test, pid, 0, "cannot create the thread");
+	return status;
+}
+
+static struct child_report *new_report(struct kunit *test)
+{
+	struct child_report *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	return r;
+}
+
+static bool is_in_function(unsigned long addr, void *func)
+{
+	unsigned long size, offset;
+
+	if (!kallsyms_lookup_size_offset(addr, &size, &offset))
+		return false;
+	return addr - offset ==
+	       (unsigned long)dereference_kernel_function_descriptor(func);
+}
+
+static void expect_trace_ends_in(struct kunit *test, struct child_report *r,
+				 void *shim, const char *shim_name)
+{
+	unsigned long last;
+	unsigned int i;
+
+	KUNIT_ASSERT_GT(test, r->trace_len, 0);
+	for (i = 0; i < r->trace_len; i++)
+		KUNIT_EXPECT_TRUE_MSG(test, kernel_text_address(r->trace[i]),
+				      "entry %u (%pS) is not kernel text",
+				      i, (void *)r->trace[i]);
+	last = r->trace[r->trace_len - 1];
+	KUNIT_EXPECT_TRUE_MSG(test, is_in_function(last, shim),
+			      "outermost frame is %pS, not in %s",
+			      (void *)last, shim_name);
+	/* The reliable unwinder insists on a frame chain that ends exactly
+	 * where copy_thread() put the first frame. */
+	KUNIT_EXPECT_GT_MSG(test, r->reliable, 0,
+			    "reliable unwind failed: garbage or missing frames");
+}
+
+/* --- softe --- */
+
+static void user_kthread_softe_enabled(struct kunit *test)
+{
+	struct child_report *r = new_report(test);
+
+	if (!IS_ENABLED(CONFIG_PPC64))
+		kunit_skip(test, "ppc32 has no softe: interrupts are masked in the MSR only");
+	KUNIT_ASSERT_EQ(test, run_child(test, user_mode_entry_recorder, r, true), 0);
+#ifdef CONFIG_PPC64
+	KUNIT_EXPECT_EQ_MSG(test, r->regs.softe, (unsigned long)IRQS_ENABLED,
+			    "the syscall exit to user space would see masked interrupts");
+#endif
+}
+
+static void kthread_entry_soft_enabled(struct kunit *test)
+{
+	struct child_report *r = new_report(test);
+
+	if (!IS_ENABLED(CONFIG_PPC64))
+		kunit_skip(test, "ppc32 has no PACA soft mask");
+	KUNIT_ASSERT_EQ(test, run_child(test, kthread_entry_recorder, r, false), 0);
+	KUNIT_EXPECT_EQ(test, r->soft_mask, (unsigned long)IRQS_ENABLED);
+}
+
+static void kthread_entry_hard_enabled_preemptible(struct kunit *test)
+{
+	struct child_report *r = new_report(test);
+
+	KUNIT_ASSERT_EQ(test, run_child(test, kthread_entry_recorder, r, false), 0);
+	KUNIT_EXPECT_TRUE_MSG(test, r->hard_enabled, "MSR_EE clear at entry");
+	KUNIT_EXPECT_FALSE(test, r->irqs_disabled);
+	KUNIT_EXPECT_EQ(test, r->preempt, 0);
+}
+
+static struct kunit_case softe_cases[] = {
+	KUNIT_CASE(user_kthread_softe_enabled),
+	KUNIT_CASE(kthread_entry_soft_enabled),
+	KUNIT_CASE(kthread_entry_hard_enabled_preemptible),
+	{}
+};
+
+static struct kunit_suite softe_suite = {
+	.name = "powerpc_kthread_softe",
+	.test_cases = softe_cases,
+};
+
+/* --- user_mode --- */
+
+static void user_kthread_not_user_mode(struct kunit *test)
+{
+	struct child_report *r = new_report(test);
+
+	KUNIT_ASSERT_EQ(test, run_child(test, user_mode_entry_recorder, r, true), 0);
+	KUNIT_EXPECT_TRUE(test, r->regs_are_thread_regs);
+	KUNIT_EXPECT_FALSE(test, r->kthread_flag);
+	KUNIT_EXPECT_FALSE(test, user_mode(&r->regs));
+	KUNIT_EXPECT_EQ(test, r->regs.msr & MSR_NOT_YET, 0UL);
+}
+
+static void user_kthread_regs_zero(struct kunit *test)
+{
+	struct child_report *r = new_report(test);
+	struct pt_regs *want = kunit_kzalloc(test, sizeof(*want), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, want);
+#ifdef CONFIG_PPC64
+	want->softe = IRQS_ENABLED;
+#endif
+	KUNIT_ASSERT_EQ(test, run_child(test, user_mode_entry_recorder, r, true), 0);
+	KUNIT_EXPECT_MEMEQ_MSG(test, &r->regs, want, sizeof(*want),
+			       "user regs carry data before exec");
+}
+
+static void kthread_has_no_user_regs(struct kunit *test)
+{
+	struct child_report *r = new_report(test);
+
+	KUNIT_ASSERT_EQ(test, run_child(test, kthread_entry_recorder, r, false), 0);
+	KUNIT_EXPECT_TRUE(test, r->kthread_flag);
+	KUNIT_EXPECT_TRUE(test, r->thread_regs_null);
+}
+
+static struct kunit_case user_mode_cases[] = {
+	KUNIT_CASE(user_kthread_not_user_mode),
+	KUNIT_CASE(user_kthread_regs_zero),
+	KUNIT_CASE(kthread_has_no_user_regs),
+	{}
+};
+
+static struct kunit_suite user_mode_suite = {
+	.name = "powerpc_kthread_user_mode",
+	.test_cases = user_mode_cases,
+};
+
+/* --- spawning --- */
+
+#define SPAWN_RET	0x5eed
+#define NR_CONCURRENT	256
+
+struct spawn_slot {
+	struct task_struct *task;
+	struct completion started;
+	atomic_t runs;
+	void *seen_arg;
+	int cpu;
+};
+
+static int spawn_fn(void *data)
+{
+	struct spawn_slot *slot = data;
+
+	slot->seen_arg = data;
+	slot->cpu = raw_smp_processor_id();
+	atomic_inc(&slot->runs);
+	complete(&slot->started);
+
+	set_current_state(TASK_INTERRUPTIBLE);
+	while (!kthread_should_stop()) {
+		schedule();
+		set_current_state(TASK_INTERRUPTIBLE);
+	}
+	__set_current_state(TASK_RUNNING);
+	return SPAWN_RET;
+}
+
+static struct spawn_slot *new_slots(struct kunit *test, unsigned int n)
+{
+	struct spawn_slot *slots;
+	unsigned int i;
+
+	slots = kunit_kcalloc(test, n, sizeof(*slots), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, slots);
+	for (i = 0; i < n; i++)
+		init_completion(&slots[i].started);
+	return slots;
+}
+
+static bool wait_started(struct kunit *test, struct spawn_slot *slot)
+{
+	bool ok = wait_for_completion_timeout(&slot->started, 10 * HZ);
+
+	KUNIT_EXPECT_TRUE_MSG(test, ok, "thread %s never ran", slot->task->comm);
+	return ok;
+}
+
+static void kthread_arg_identity(struct kunit *test)
+{
+	struct spawn_slot *slot = new_slots(test, 1);
+
+	slot->task = kthread_run(spawn_fn, slot, "ppc_kt_arg");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(slot->task));
+	if (wait_started(test, slot))
+		KUNIT_EXPECT_PTR_EQ(test, slot->seen_arg, (void *)slot);
+	kthread_stop(slot->task);
+}
+
+static void kthread_stop_returns_value(struct kunit *test)
+{
+	struct spawn_slot *slot = new_slots(test, 1);
+
+	slot->task = kthread_run(spawn_fn, slot, "ppc_kt_ret");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(slot->task));
+	wait_started(test, slot);
+	KUNIT_EXPECT_EQ(test, kthread_stop(slot->task), SPAWN_RET);
+}
+
+static void all_cpus_online(struct kunit *test)
+{
+	if (num_possible_cpus() < 2)
+		kunit_skip(test, "uniprocessor machine: no secondary CPU to bring up");
+	KUNIT_EXPECT_EQ(test, num_online_cpus(), num_possible_cpus());
+}
+
+static void kthread_bound_to_each_cpu(struct kunit *test)
+{
+	struct spawn_slot *slots = new_slots(test, nr_cpu_ids);
+	unsigned int cpu, ran = 0;
+
+	for_each_online_cpu(cpu) {
+		struct spawn_slot *slot = &slots[cpu];
+
+		slot->cpu = -1;
+		slot->task = kthread_create_on_cpu(spawn_fn, slot, cpu, "ppc_kt/%u");
+		KUNIT_ASSERT_FALSE(test, IS_ERR(slot->task));
+		wake_up_process(slot->task);
+		if (wait_started(test, slot)) {
+			KUNIT_EXPECT_EQ(test, slot->cpu, (int)cpu);
+			ran++;
+		}
+		KUNIT_EXPECT_EQ(test, kthread_stop(slot->task), SPAWN_RET);
+	}
+	KUNIT_EXPECT_EQ(test, ran, num_online_cpus());
+}
+
+static void many_concurrent_kthreads(struct kunit *test)
+{
+	struct spawn_slot *slots = new_slots(test, NR_CONCURRENT);
+	unsigned long deadline;
+	unsigned int i, n;
+
+	for (n = 0; n < NR_CONCURRENT; n++) {
+		struct task_struct *t;
+
+		t = kthread_run(spawn_fn, &slots[n], "ppc_kt_many/%u", n);
+		if (IS_ERR(t))
+			break;
+		get_task_struct(t);	/* to see it reaped after the stop */
+		slots[n].task = t;
+	}
+	KUNIT_EXPECT_EQ(test, n, NR_CONCURRENT);
+
+	for (i = 0; i < n; i++)
+		wait_started(test, &slots[i]);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ(test, kthread_stop(slots[i].task), SPAWN_RET);
+		KUNIT_EXPECT_EQ(test, atomic_read(&slots[i].runs), 1);
+	}
+
+	deadline = jiffies + 10 * HZ;
+	for (i = 0; i < n; i++) {
+		/* kthreadd ignores SIGCHLD, so its children reap themselves */
+		while (READ_ONCE(slots[i].task->exit_state) != EXIT_DEAD &&
+		       time_before(jiffies, deadline))
+			msleep(1);
+		KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(slots[i].task->exit_state),
+				    EXIT_DEAD, "thread %u not reaped", i);
+		put_task_struct(slots[i].task);
+	}
+}
+
+static void kthread_trace_ends_at_shim(struct kunit *test)
+{
+	struct child_report *r = new_report(test);
+
+	KUNIT_ASSERT_EQ(test, run_child(test, kthread_entry_recorder, r, false), 0);
+	expect_trace_ends_in(test, r, start_kernel_thread, "start_kernel_thread");
+}
+
+static void user_kthread_trace_ends_at_shim(struct kunit *test)
+{
+	struct child_report *r = new_report(test);
+
+	KUNIT_ASSERT_EQ(test, run_child(test, user_mode_entry_recorder, r, true), 0);
+	expect_trace_ends_in(test, r, ret_from_kernel_user_thread,
+			     "ret_from_kernel_user_thread");
+}
+
+static struct kunit_case spawn_cases[] = {
+	KUNIT_CASE(kthread_arg_identity),
+	KUNIT_CASE(kthread_stop_returns_value),
+	KUNIT_CASE(all_cpus_online),
+	KUNIT_CASE(kthread_bound_to_each_cpu),
+	KUNIT_CASE(many_concurrent_kthreads),
+	KUNIT_CASE(kthread_trace_ends_at_shim),
+	KUNIT_CASE(user_kthread_trace_ends_at_shim),
+	{}
+};
+
+static struct kunit_suite spawn_suite = {
+	.name = "powerpc_kthread_spawn",
+	.test_cases = spawn_cases,
+};
+
+/* --- exec --- */
+
+/* Exit codes of the probe; its source in the test harness defines them. */
+static void expect_probe_passed(struct kunit *test, int code)
+{
+	static const char *const fixed[] = {
+		[0x3c] = "rt_sigaction() failed",
+		[0x3d] = "kill() failed",
+		[0x3e] = "a kernel address in its signal frame",
+		[0x3f] = "its signal handler never ran",
+		[0xa0] = "CTR not zero at entry",
+		[0xa1] = "LR not zero at entry",
+		[0xa2] = "XER not zero at entry",
+	};
+
+	if (!code)
+		return;
+	if (code < ARRAY_SIZE(fixed) && fixed[code])
+		KUNIT_FAIL(test, "probe: %s", fixed[code]);
+	else if ((code & 0xe0) == 0x80)
+		KUNIT_FAIL(test, "probe: r%d not as exec set it at entry",
+			   code & 0x1f);
+	else if ((code & 0xe0) == 0x40)
+		KUNIT_FAIL(test, "probe: r%d in its signal frame differs from what it had",
+			   code & 0x1f);
+	else
+		KUNIT_FAIL(test, "probe: unknown exit code %#x", code);
+}
+
+static void user_kthread_execs_probe(struct kunit *test)
+{
+	struct child_report *r = new_report(test);
+	int status;
+
+	r->exec = true;
+	status = run_child(test, user_mode_entry_recorder, r, true);
+	if (r->exec_ret == -ENOENT)
+		kunit_skip(test, "no %s in the initramfs (CONFIG_INITRAMFS_SOURCE)",
+			   PROBE_PATH);
+	KUNIT_ASSERT_EQ_MSG(test, r->exec_ret, 0, "kernel_execve(%s) failed",
+			    PROBE_PATH);
+	KUNIT_ASSERT_EQ_MSG(test, status & 0x7f, 0,
+			    "the probe died of signal %d", status & 0x7f);
+	expect_probe_passed(test, (status >> 8) & 0xff);
+}
+
+static struct kunit_case exec_cases[] = {
+	KUNIT_CASE(user_kthread_execs_probe),
+	{}
+};
+
+static struct kunit_suite exec_suite = {
+	.name = "powerpc_kthread_exec",
+	.test_cases = exec_cases,
+};
+
+/* --- ppc_init_kthread_frames() on its own --- */
+
+#define POISON	0xa5
+
+/* Guards show any write outside the two register areas. */
+struct frames {
+	u8 guard0[64];
+	struct pt_regs switch_regs;
+	u8 guard1[64];
+	struct pt_regs user_regs;
+	u8 guard2[64];
+};
+
+static int frames_fn(void *arg)
+{
+	return 0;
+}
+
+static void check_frames(struct kunit *test, bool user_mode)
+{
+	struct frames *got = kunit_kmalloc(test, sizeof(*got), GFP_KERNEL);
+	struct frames *want = kunit_kmalloc(test, sizeof(*want), GFP_KERNEL);
+	void *arg = (void *)0x1234abcdUL;
+	void (*shim)(void);
+	unsigned long ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, got);
+	KUNIT_ASSERT_NOT_NULL(test, want);
+	memset(got, POISON, sizeof(*got));
+	memset(want, POISON, sizeof(*want));
+
+	ret = ppc_init_kthread_frames(&got->switch_regs,
+				      user_mode ? &got->user_regs : NULL,
+				      frames_fn, arg);
+
+	shim = user_mode ? ret_from_kernel_user_thread : start_kernel_thread;
+	if (user_mode) {
+		memset(&want->user_regs, 0, sizeof(want->user_regs));
+#ifdef CONFIG_PPC64
+		want->user_regs.softe = IRQS_ENABLED;
+#endif
+	}
+	want->switch_regs.nip = ppc_function_entry(shim);
+	want->switch_regs.gpr[14] = ppc_function_entry(frames_fn);
+	want->switch_regs.gpr[15] = (unsigned long)arg;
+
+	KUNIT_EXPECT_EQ(test, ret, (unsigned long)shim);
+	KUNIT_EXPECT_MEMEQ(test, got, want, sizeof(*want));
+}
+
+static void kthread_frames(struct kunit *test)
+{
+	check_frames(test, false);
+}
+
+static void user_kthread_frames(struct kunit *test)
+{
+	check_frames(test, true);
+}
+
+static int frames_suite_init(struct kunit_suite *suite)
+{
+	kunit_info(suite, "ppc_init_kthread_frames() is the %s implementation\n",
+		   IS_ENABLED(CONFIG_PPC_RUST_THREAD_SETUP) ? "Rust" : "C");
+	return 0;
+}
+
+static struct kunit_case frames_cases[] = {
+	KUNIT_CASE(kthread_frames),
+	KUNIT_CASE(user_kthread_frames),
+	{}
+};
+
+static struct kunit_suite frames_suite = {
+	.name = "powerpc_thread_frames",
+	.suite_init = frames_suite_init,
+	.test_cases = frames_cases,
+};
+
+kunit_test_suites(&softe_suite, &user_mode_suite, &spawn_suite, &exec_suite,
+		  &frames_suite);
+
+MODULE_DESCRIPTION("KUnit tests for powerpc kernel thread creation");
+MODULE_LICENSE("GPL");

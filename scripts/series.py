@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Keep arch-powerpc-patches/ in step with the sources this repo keeps.
+
+Files that the series adds to the kernel tree and that this repo also keeps
+as real files (the Rust unit, the tests, the Kconfig, the documentation) are
+listed in arch-powerpc-patches/sources. The repo file is the source of truth;
+the patch is generated from it:
+
+  series.py regen    rewrite the patches: apply each to the base, replace
+                     the listed files with the repo's copies, format-patch
+  series.py check    the same into a scratch dir; fail on any difference
+  series.py export   write the patches from the tree's commits (base..HEAD),
+                     for hunks edited in the tree; then run regen
+
+Patches are made with fixed options and a fixed committer, so the output
+only depends on the base and the inputs.
+"""
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PATCHES = REPO / 'arch-powerpc-patches'
+BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
+TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
+WORK = BUILD / 'regen'
+
+IDENT = {
+    'GIT_COMMITTER_NAME': 'ppc-threads harness',
+    'GIT_COMMITTER_EMAIL': 'harness@localhost',
+    'GIT_COMMITTER_DATE': '2025-01-01T00:00:00+0000',
+}
+FORMAT = ['format-patch', '-q', '--no-numbered', '--zero-commit',
+          '--no-signature', '--full-index', '--no-renames']
+
+
+def die(msg):
+    sys.exit(f'error: {msg}')
+
+
+def git(*args, cwd=WORK, check=True):
+    env = dict(os.environ, **IDENT)
+    proc = subprocess.run(['git', *args], cwd=cwd, env=env, text=True,
+                          capture_output=True)
+    if check and proc.returncode:
+        die(f'git {" ".join(args)}: {proc.stderr.strip() or proc.stdout.strip()}')
+    return proc
+
+
+def series():
+    names = [l.strip() for l in (PATCHES / 'series').read_text().splitlines()]
+    return [n for n in names if n and not n.startswith('#')]
+
+
+def sources():
+    """{patch number: [(tree path, repo path)]} from the sources file."""
+    table = {}
+    for lineno, line in enumerate((PATCHES / 'sources').read_text().splitlines(), 1):
+        line = line.split('#', 1)[0].split()
+        if not line:
+            continue
+        if len(line) != 3:
+            die(f'{PATCHES / "sources"}:{lineno}: want "NNNN tree-path repo-path"')
+        number, tree_path, repo_path = line
+        if not (REPO / repo_path).is_file():
+            die(f'{PATCHES / "sources"}:{lineno}: {repo_path} does not exist')
+        table.setdefault(number, []).append((tree_path, repo_path))
+    return table
+
+
+def fresh_worktree():
+    if not (TREE / '.git').is_dir():
+        die(f'{TREE} is not prepared; run "make tree" first')
+    if git('rev-parse', '-q', '--verify', 'base', cwd=TREE, check=False).returncode:
+        die(f'{TREE} has no base tag')
+    if not (WORK / '.git').exists():
+        shutil.rmtree(WORK, ignore_errors=True)
+        git('worktree', 'prune', cwd=TREE)
+        git('worktree', 'add', '-q', '-f', '--detach', str(WORK), 'base', cwd=TREE)
+    git('am', '--abort', check=False)
+    git('checkout', '-q', '-f', '--detach', 'base')
+    git('clean', '-q', '-ffdx')
+
+
+def regen_into(outdir):
+    table = sources()
+    fresh_worktree()
+    used = set()
+    for name in series():
+        proc = git('am', '-q', '--keep-cr', str(PATCHES / name), check=False)
+        if proc.returncode:
+            git('am', '--abort', check=False)
+            die(f'{name} does not apply to the base:\n{proc.stdout}{proc.stderr}')
+        overlay = table.get(name[:4], [])
+        for tree_path, repo_path in overlay:
+            dest = WORK / tree_path
+            if not dest.exists():
+                die(f'{name} does not add {tree_path}, but sources maps it there')
+            shutil.copyfile(REPO / repo_path, dest)
+            git('add', '-f', tree_path)
+            used.add(name[:4])
+        if overlay and git('diff', '--cached', '--quiet', check=False).returncode:
+            git('commit', '-q', '--amend', '--no-edit', '--no-verify')
+    for number in set(table) - used:
+        die(f'sources names patch {number}, which is not in the series')
+    git(*FORMAT, '-o', str(outdir), 'base')
+
+
+def differs(a, b):
+    names_a = sorted(p.name for p in a.glob('*.patch'))
+    names_b = sorted(p.name for p in b.glob('*.patch'))
+    if names_a != names_b:
+        return True
+    return any(not filecmp.cmp(a / n, b / n, shallow=False) for n in names_a)
+
+
+def cmd_check():
+    with tempfile.TemporaryDirectory() as tmp:
+        regen_into(Path(tmp))
+        if not differs(PATCHES, Path(tmp)):
+            print('series: patches match their sources')
+            return 0
+        subprocess.run(['diff', '-ru', '-x', 'series', '-x', 'sources',
+                        str(PATCHES), tmp])
+        print('error: arch-powerpc-patches/ drifted from the sources; '
+              'run "make regen" and commit', file=sys.stderr)
+        return 1
+
+
+def write_series(outdir):
+    for old in PATCHES.glob('*.patch'):
+        old.unlink()
+    names = sorted(p.name for p in outdir.glob('*.patch'))
+    for n in names:
+        shutil.copyfile(outdir / n, PATCHES / n)
+    (PATCHES / 'series').write_text(''.join(n + '\n' for n in names))
+
+
+def cmd_regen():
+    with tempfile.TemporaryDirectory() as tmp:
+        regen_into(Path(tmp))
+        if differs(PATCHES, Path(tmp)):
+            write_series(Path(tmp))
+            print('series: patches regenerated')
+        else:
+            print('series: patches already up to date')
+    return 0
+
+
+def cmd_export():
+    if git('status', '--porcelain', '--untracked-files=no', cwd=TREE).stdout:
+        die(f'{TREE} has uncommitted changes; commit them first')
+    with tempfile.TemporaryDirectory() as tmp:
+        git(*FORMAT, '-o', tmp, 'base', cwd=TREE)
+        write_series(Path(tmp))
+    return cmd_regen()
+
+
+def main():
+    commands = {'regen': cmd_regen, 'check': cmd_check, 'export': cmd_export}
+    if len(sys.argv) != 2 or sys.argv[1] not in commands:
+        die(f'usage: {sys.argv[0]} {{{"|".join(commands)}}}')
+    return commands[sys.argv[1]]()
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,88 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the toolchain: Debian packages and a pinned bindgen-cli. Every tool
+# is checked first, so a second run installs nothing. Without root, a missing
+# tool is reported with the package that provides it.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+BINDGEN_VERSION=0.73.0
+
+# command-or-path  package
+tools="
+powerpc64le-linux-gnu-gcc	gcc-powerpc64le-linux-gnu
+powerpc64-linux-gnu-gcc		gcc-powerpc64-linux-gnu
+powerpc-linux-gnu-gcc		gcc-powerpc-linux-gnu
+/usr/bin/rustc			rustc-web
+/usr/bin/cargo			cargo-web
+/usr/lib/rustlib/src/rust/library/core/src/lib.rs	rust-web-src
+/usr/bin/clippy-driver		rust-web-clippy
+/usr/bin/rustfmt		rustfmt-web
+clang				clang
+ld.lld				lld
+llvm-ar				llvm
+/usr/lib/llvm-14/lib/libclang.so	libclang-dev
+qemu-system-ppc64		qemu-system-ppc
+qemu-system-ppc			qemu-system-ppc
+bc				bc
+bison				bison
+flex				flex
+/usr/include/libelf.h		libelf-dev
+/usr/include/openssl/ssl.h	libssl-dev
+cpio				cpio
+xz				xz-utils
+perl				perl
+python3				python3
+git				git
+"
+
+have() {
+	case "$1" in
+	/*) [ -e "$1" ] ;;
+	*) command -v "$1" >/dev/null 2>&1 ;;
+	esac
+}
+
+missing=""
+while read -r tool pkg; do
+	[ -n "$tool" ] || continue
+	have "$tool" || missing="$missing $pkg"
+done <<<"$tools"
+missing=$(echo "$missing" | tr ' ' '\n' | sort -u | xargs)
+
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		die "missing packages: $missing (run as root, or: apt-get install $missing)"
+	fi
+	note "installing Debian packages: $missing"
+	if ! find /var/lib/apt/lists -name '*Packages*' | grep -q .; then
+		apt-get update -q >/dev/null
+	fi
+	# shellcheck disable=SC2086
+	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends $missing >/dev/null; then
+		apt-get update -q >/dev/null
+		# shellcheck disable=SC2086
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends $missing >/dev/null ||
+			die "could not install: $missing (apt-get install $missing)"
+	fi
+	while read -r tool pkg; do
+		[ -n "$tool" ] || continue
+		have "$tool" || die "$tool still missing after installing $pkg"
+	done <<<"$tools"
+fi
+
+bindgen_ok() {
+	command -v bindgen >/dev/null 2>&1 &&
+		[ "$(bindgen --version 2>/dev/null)" = "bindgen $BINDGEN_VERSION" ]
+}
+if ! bindgen_ok; then
+	[ "$(id -u)" = 0 ] ||
+		die "bindgen $BINDGEN_VERSION missing (cargo install --locked bindgen-cli@$BINDGEN_VERSION)"
+	note "installing bindgen-cli $BINDGEN_VERSION from crates.io"
+	cargo install -q --locked "bindgen-cli@$BINDGEN_VERSION" --root /usr/local ||
+		die "cargo install bindgen-cli@$BINDGEN_VERSION failed"
+	bindgen_ok || die "bindgen $BINDGEN_VERSION not on PATH after install"
+fi
