@@ -44,9 +44,10 @@ fn function_entry(func: *const c_void) -> usize {
 ///
 /// Every byte of the registers, padding included, is zero, except `softe`,
 /// which is `IRQS_ENABLED`. So `user_mode()` is false, the MSR has no FP,
-/// VEC or VSX bit, no stale kernel data can reach user space, and the
-/// syscall exit that ends the thread's `kernel_execve()` finds interrupts
-/// soft-enabled, as it would after a real `execve()` system call.
+/// VEC or VSX bit and no stale kernel data can reach user space. `softe`
+/// must say "enabled" because exec leaves it as it is, and the first
+/// syscall or interrupt from user space BUGs if the regs say interrupts
+/// were masked.
 struct UserKthreadRegs<'a> {
     // Held so that nothing else writes the registers while this exists.
     _regs: &'a mut bindings::pt_regs,

@@ -8,7 +8,8 @@
 #   suites  every suite but the oopsing one (default)
 #   oops    only powerpc_kthread_return, on the kernel built by "suites";
 #           passes only if the test passed and the BUG names the shim
-# Environment: SUITE (kunit.py filter glob), LLVM, JOBS, TIMEOUT, BUILD.
+# Environment: SUITE (kunit.py filter glob), LLVM, JOBS, TIMEOUT, BUILD,
+# KERNEL_ARGS and QEMU_ARGS (extra, space-separated).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -29,6 +30,9 @@ TIMEOUT=${TIMEOUT:-300}
 
 args=(--build_dir "$out" --qemu_config "$REPO/kunit/qemu/$QEMU_CONFIG"
       --cross_compile "$CROSS" --jobs "$JOBS" --timeout "$TIMEOUT")
+
+for a in ${KERNEL_ARGS:-}; do args+=(--kernel_args "$a"); done
+for a in ${QEMU_ARGS:-}; do args+=(--qemu_args "$a"); done
 
 stage=$name${LLVM:+-llvm}
 case "$mode" in

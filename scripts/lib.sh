@@ -17,4 +17,4 @@ export PATH="/usr/bin:/usr/local/bin:$PATH"
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$REPO/build}
 TREE=${TREE:-$BUILD/linux}
-PATCHES=$REPO/arch-powerpc-patches
+PATCHES=${PATCHES:-$REPO/arch-powerpc-patches}

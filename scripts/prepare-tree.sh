@@ -55,7 +55,7 @@ make_base_from_tarball() {
 	rmdir "$tmp"
 	local pkg
 	pkg=$(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null || echo unknown)
-	git -C "$TREE" init -q -b base
+	git -C "$TREE" init -q -b pristine
 	# Debian's top-level .gitignore ignores everything; force-add the source.
 	git -C "$TREE" add -f -A .
 	GIT_AUTHOR_DATE=$GIT_COMMITTER_DATE git -C "$TREE" commit -q \

@@ -169,7 +169,7 @@ static void user_kthread_softe_enabled(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, run_child(test, user_mode_entry_recorder, r, true), 0);
 #ifdef CONFIG_PPC64
 	KUNIT_EXPECT_EQ_MSG(test, r->regs.softe, (unsigned long)IRQS_ENABLED,
-			    "the syscall exit to user space would see masked interrupts");
+			    "the first syscall after exec would BUG on masked interrupts");
 #endif
 }
 

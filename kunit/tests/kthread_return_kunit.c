@@ -3,7 +3,7 @@
  * KUnit test of a kernel thread whose function returns. start_kernel_thread
  * must trap on it, which oopses by design: the BUG kills the thread and the
  * kernel goes on. Run it on its own and check that the BUG report names the
- * shim (kunit.py --filter_glob=powerpc_kthread_return).
+ * shim: kunit.py run ... powerpc_kthread_return.
  */
 
 #include <kunit/test.h>

@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make test: the script checks, the drift check, KUnit on every
+# configuration (suites, then the oopsing test on the same kernel), the
+# mutants and the series checks. Every stage runs even if an earlier one
+# failed; the last line totals them all.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+results=$BUILD/results
+rm -rf "$results"
+mkdir -p "$results"
+times=$results/times.txt
+expected=()
+
+stage() {	# stage NAME COMMAND...
+	local name=$1 start rc
+	shift
+	note "stage $name"
+	start=$(date +%s)
+	"$@"
+	rc=$?
+	printf '%-24s %5d s  %s\n' "$name" $(( $(date +%s) - start )) \
+		"$([ $rc = 0 ] && echo ok || echo FAILED)" >>"$times"
+}
+
+stage selftest "$REPO/scripts/selftest.sh"
+expected+=(selftest)
+stage drift bash -c '"$0"/scripts/series.py check; rc=$?; \
+	printf "drift\t%d\t%d\t0\t%s\n" $((rc == 0)) $((rc != 0)) \
+	"$([ $rc = 0 ] && echo PASS || echo FAIL)" >"$1/drift.tsv"' "$REPO" "$results"
+expected+=(drift)
+for c in ppc64le-rust ppc64le-c ppc64-be ppc32; do
+	stage "$c" "$REPO/scripts/kunit-run.sh" "$c"
+	stage "$c-oops" "$REPO/scripts/kunit-run.sh" "$c" oops
+	expected+=("$c" "$c-oops")
+done
+stage mutants "$REPO/scripts/mutants.py"
+expected+=(mutants)
+stage check-series "$REPO/scripts/check-series.sh"
+expected+=(check:rustfmtcheck check:clippy check:rustdoc check:bisect:1)
+
+echo
+note "time per stage"
+cat "$times"
+echo
+exec "$REPO/scripts/summary.py" "$results" "${expected[@]}"

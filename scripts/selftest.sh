@@ -1,0 +1,130 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bad input must give a clear error, a non-zero exit and leave everything as
+# it was. Each case runs the real script on a scratch input and checks its
+# exit status, its message and that the input did not change.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+results=${RESULTS:-$BUILD/results}
+mkdir -p "$results"
+rows=$results/selftest.tsv.new
+: >"$rows"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# expect NAME WANT-REGEX COMMAND...: COMMAND must fail and print WANT-REGEX
+expect() {
+	local name=$1 want=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc != 0 ] && grep -Eq "$want" <<<"$out"; then
+		passed=$((passed + 1))
+		echo "  PASS $name: $(grep -E "$want" <<<"$out" | head -n 1)"
+	else
+		failed=$((failed + 1))
+		echo "  FAIL $name: exit $rc, wanted /$want/, got:"
+		sed 's/^/    /' <<<"$out" | tail -n 5
+	fi
+}
+
+# same STATE-BEFORE DIR: the tree's files and HEAD did not change
+same() {
+	local name=$1 before=$2 dir=$3
+	if [ "$before" = "$(state "$dir")" ]; then
+		passed=$((passed + 1))
+		echo "  PASS $name: $dir unchanged"
+	else
+		failed=$((failed + 1))
+		echo "  FAIL $name: $dir changed"
+	fi
+}
+state() {
+	(cd "$1" && git rev-parse HEAD 2>/dev/null; git status --porcelain 2>/dev/null;
+	 find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha1sum)
+}
+
+# A tiny stand-in for a kernel tree: enough for the checks to look at.
+fake_kernel() {	# fake_kernel DIR VERSION
+	mkdir -p "$1/arch/powerpc/kernel"
+	printf 'VERSION = %s\nPATCHLEVEL = 12\nSUBLEVEL = 0\nkernelversion:\n\t@echo %s.12.0\n' \
+		"$2" "$2" >"$1/Makefile"
+	echo 'mainmenu "fake"' >"$1/Kconfig"
+	echo 'int x;' >"$1/arch/powerpc/kernel/process.c"
+	git -C "$1" init -q
+	git -C "$1" add -A
+	git -C "$1" -c user.name=t -c user.email=t@t commit -qm base
+}
+
+prep() {	# run prepare-tree.sh in a scratch build dir
+	BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/prepare-tree.sh"
+}
+
+note "bad KSRC"
+expect ksrc-missing 'does not exist' env KSRC=$tmp/nope bash -c "$(declare -f prep); tmp=$tmp REPO=$REPO prep"
+mkdir -p "$tmp/notkernel" && echo hi >"$tmp/notkernel/README"
+expect ksrc-not-kernel 'not a Linux kernel tree' env KSRC=$tmp/notkernel BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/prepare-tree.sh"
+fake_kernel "$tmp/nogit" 6 && rm -rf "$tmp/nogit/.git"
+expect ksrc-not-git 'not a git tree' env KSRC=$tmp/nogit BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/prepare-tree.sh"
+fake_kernel "$tmp/old" 5
+expect ksrc-other-major 'targets 6.12' env KSRC=$tmp/old BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/prepare-tree.sh"
+fake_kernel "$tmp/dirty" 6
+echo 'int y;' >>"$tmp/dirty/arch/powerpc/kernel/process.c"
+before=$(state "$tmp/dirty")
+expect ksrc-dirty 'uncommitted changes' env KSRC=$tmp/dirty BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/prepare-tree.sh"
+same ksrc-dirty-untouched "$before" "$tmp/dirty"
+
+note "a patch that does not apply"
+fake_kernel "$tmp/k" 6
+before=$(state "$tmp/k")
+expect patch-conflict 'patch 0002-powerpc-Split-kernel-thread-frame.*does not apply|arch/powerpc/kernel/process.c' \
+	env KSRC=$tmp/k BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/prepare-tree.sh"
+same patch-conflict-ksrc-untouched "$before" "$tmp/k"
+
+note "drift between sources and patches"
+copy=$tmp/repo
+mkdir -p "$copy"
+cp -r "$REPO/scripts" "$REPO/arch-powerpc-patches" "$REPO/rust" "$REPO/kunit" \
+	"$REPO/Kconfig" "$copy/"
+[ -d "$REPO/Documentation" ] && cp -r "$REPO/Documentation" "$copy/"
+sed -i '1a // drift' "$copy/rust/thread_setup.rs"
+expect drift 'drifted from the sources' env BUILD=$tmp/regen-build TREE="$TREE" \
+	"$copy/scripts/series.py" check
+git -C "$TREE" worktree remove --force "$tmp/regen-build/regen" 2>/dev/null
+git -C "$TREE" worktree prune
+
+note "missing tools, without root"
+mkdir -p "$tmp/bin"
+for t in bash id sort xargs tr grep find cat dirname env; do
+	ln -s "$(command -v $t)" "$tmp/bin/$t"
+done
+chmod -R a+rx "$tmp"
+expect missing-tool 'apt-get install .*gcc-powerpc64le-linux-gnu' \
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	env -i PATH="$tmp/bin" HOME=/ bash "$REPO/scripts/setup.sh"
+
+if [ -f "$BUILD/out/ppc64le-rust/vmlinux" ]; then
+	note "a hanging qemu and a panicking kernel (on the built primary kernel)"
+	expect qemu-hang 'ppc64le-rust-oops: FAIL' env RESULTS=$tmp/r TIMEOUT=15 \
+		QEMU_ARGS=-S "$REPO/scripts/kunit-run.sh" ppc64le-rust oops
+	[ -s "$BUILD/out/ppc64le-rust/console-oops.log" ] || [ -f "$BUILD/out/ppc64le-rust/console-oops.log" ]
+	expect kernel-panic 'ppc64le-rust-oops: FAIL' env RESULTS=$tmp/r TIMEOUT=60 \
+		KERNEL_ARGS=panic_on_oops=1 "$REPO/scripts/kunit-run.sh" ppc64le-rust oops
+	if grep -q 'Kernel panic' "$BUILD/out/ppc64le-rust/console-oops.log"; then
+		passed=$((passed + 1)); echo "  PASS panic-log-kept: console log has the panic"
+	else
+		failed=$((failed + 1)); echo "  FAIL panic-log-kept: no panic in the console log"
+	fi
+else
+	echo "  (hang and panic cases need the primary kernel; they run after make kunit)"
+fi
+
+printf 'selftest\t%d\t%d\t0\t%s\n' $passed $failed \
+	"$([ $failed = 0 ] && echo PASS || echo FAIL)" >"$rows"
+mv "$rows" "$results/selftest.tsv"
+echo "selftest: $passed passed, $failed failed"
+[ $failed = 0 ]
