@@ -45,7 +45,7 @@ suites)
 	if [ -n "${LLVM:-}" ]; then
 		args+=(--make_options "LLVM=$LLVM")
 	fi
-	args+=(--filter 'module!=kthread_return_kunit' --json "$out/kunit.json")
+	args+=(--filter 'module!=kthread_return_kunit' --json="$out/kunit.json")
 	[ -z "${SUITE:-}" ] || args+=("$SUITE")
 	note "$stage: $DESCRIPTION on qemu $MACHINE (build: $out)"
 	cmd=run
@@ -54,7 +54,7 @@ suites)
 	;;
 oops)
 	[ -f "$out/vmlinux" ] || die "$out/vmlinux missing: run the suites of $name first"
-	args+=(--json "$out/oops.json" powerpc_kthread_return)
+	args+=(--json="$out/oops.json" powerpc_kthread_return)
 	stage=$stage-oops
 	SUITES=powerpc_kthread_return
 	ALLOW_SKIP=
@@ -77,7 +77,7 @@ rc=0
 cp "$out/test.log" "$log" 2>/dev/null || : >"$log"
 grep -E '^\[..:..:..\] (Elapsed|Testing complete)' "$out/kunit-$mode.out" || true
 if [ "$rc" != 0 ]; then
-	grep -E 'ERROR|error:|Error' "$out/kunit-$mode.out" | head -20 || true
+	grep -E -A3 'ERROR|error:|Error|Missing:' "$out/kunit-$mode.out" | head -20 || true
 fi
 
 checks=()

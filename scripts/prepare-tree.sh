@@ -73,18 +73,26 @@ series_hash() {
 	(cd "$PATCHES" && cat series $(cat series)) | sha256sum | cut -d' ' -f1
 }
 
+# Apply the series in a scratch worktree, then move the tree to the result:
+# git checkout only rewrites files that differ, so builds stay incremental.
 apply_series() {
-	local patch out
-	git -C "$TREE" checkout -q -B ppc-threads base
+	local patch out scratch=$BUILD/am
+	if [ ! -e "$scratch/.git" ]; then
+		rm -rf "$scratch"
+		git -C "$TREE" worktree prune
+		git -C "$TREE" worktree add -q -f --detach "$scratch" base
+	fi
+	git -C "$scratch" am --abort >/dev/null 2>&1 || true
+	git -C "$scratch" checkout -q -f --detach base
 	while read -r patch; do
 		[ -n "$patch" ] || continue
-		if ! out=$(git -C "$TREE" am -q "$PATCHES/$patch" 2>&1); then
-			git -C "$TREE" am --abort >/dev/null 2>&1 || true
-			git -C "$TREE" checkout -q -B ppc-threads base
+		if ! out=$(git -C "$scratch" am -q "$PATCHES/$patch" 2>&1); then
+			git -C "$scratch" am --abort >/dev/null 2>&1 || true
 			echo "$out" | grep -E '^(error|Patch failed)' >&2 || echo "$out" >&2
 			die "patch $patch does not apply to $(git -C "$TREE" log -1 --format=%s base)"
 		fi
 	done <"$PATCHES/series"
+	git -C "$TREE" checkout -q -B ppc-threads "$(git -C "$scratch" rev-parse HEAD)"
 }
 
 mkdir -p "$BUILD"

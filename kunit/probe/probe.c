@@ -20,7 +20,7 @@
  *   CR is only recorded (probe_entry_cr), never checked.
  * Check 2: SIGUSR1 is raised with kill() while r14..r31 hold markers
  *   0x100 + n; the handler checks the saved GPR image in the ucontext:
- *   the markers, and that none of the 48 entries except MSR (index 33)
+ *   the markers, and that none of entries 0..43 except MSR (index 33)
  *   looks like a kernel address (>= 0xc0000000 / 0xc000000000000000).
  *
  * Exit codes (first failure wins, checks run in the order below):
@@ -32,7 +32,7 @@
  *   0x3c          rt_sigaction(SIGUSR1) failed
  *   0x3d          kill(getpid(), SIGUSR1) failed
  *   0x40 | n      signal frame: gp_regs[n] (n = 14..31) != 0x100 + n
- *   0x3e          signal frame: an entry looks like a kernel address
+ *   0xb0 + i      signal frame: entry i (0..43) looks like a kernel address
  *   0x3f          signal handler never ran
  */
 
@@ -53,7 +53,7 @@
 #define EXIT_SIGACTION		0x3c
 #define EXIT_KILL		0x3d
 #define EXIT_FRAME_MARKER(n)	(0x40 | (n))
-#define EXIT_FRAME_KADDR	0x3e
+#define EXIT_FRAME_KADDR(i)	(0xb0 + (i))
 #define EXIT_NO_HANDLER		0x3f
 
 #define MARKER(n)		(0x100UL + (n))
@@ -316,6 +316,7 @@ struct probe_stack {
 
 #define PROBE_NGREG		48	/* ELF_NGREG, asm/elf.h */
 #define PT_MSR			33	/* asm/ptrace.h */
+#define PT_RESULT		43	/* asm/ptrace.h */
 
 #ifdef __powerpc64__
 /* struct sigcontext (asm/sigcontext.h), up to gp_regs */
@@ -395,10 +396,14 @@ static void probe_handler(int sig, void *info, void *ctx)
 			return;
 		}
 	}
-	/* MSR legitimately has high bits set on ppc64 (MSR_SF). */
-	for (i = 0; i < PROBE_NGREG; i++) {
+	/*
+	 * Entries up to PT_RESULT hold user values and addresses. MSR has
+	 * high bits set on ppc64 (MSR_SF); the entries past PT_RESULT are
+	 * register masks (PPR, AMR, IAMR), not addresses.
+	 */
+	for (i = 0; i <= PT_RESULT; i++) {
 		if (i != PT_MSR && gregs[i] >= KERNEL_ADDR_MIN) {
-			probe_sig_verdict = EXIT_FRAME_KADDR;
+			probe_sig_verdict = EXIT_FRAME_KADDR(i);
 			return;
 		}
 	}

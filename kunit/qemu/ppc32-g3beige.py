@@ -17,4 +17,4 @@ CONFIG_SERIAL_PMACZILOG_CONSOLE=y''',
 			   kernel_path='vmlinux',
 			   kernel_command_line='console=ttyS0',
 			   extra_qemu_params=['-M', 'g3beige', '-cpu', 'max',
-					      '-m', '512M'])
+					      ])

@@ -14,4 +14,4 @@ CONFIG_HVC_CONSOLE=y''',
 			   kernel_path='vmlinux',
 			   kernel_command_line='console=hvc0',
 			   extra_qemu_params=['-M', 'pseries', '-cpu', 'power8',
-					      '-smp', '2', '-m', '1G'])
+					      '-smp', '2'])

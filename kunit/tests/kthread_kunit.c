@@ -430,7 +430,6 @@ static void expect_probe_passed(struct kunit *test, int code)
 	static const char *const fixed[] = {
 		[0x3c] = "rt_sigaction() failed",
 		[0x3d] = "kill() failed",
-		[0x3e] = "a kernel address in its signal frame",
 		[0x3f] = "its signal handler never ran",
 		[0xa0] = "CTR not zero at entry",
 		[0xa1] = "LR not zero at entry",
@@ -447,6 +446,9 @@ static void expect_probe_passed(struct kunit *test, int code)
 	else if ((code & 0xe0) == 0x40)
 		KUNIT_FAIL(test, "probe: r%d in its signal frame differs from what it had",
 			   code & 0x1f);
+	else if (code >= 0xb0 && code < 0xb0 + ELF_NGREG)
+		KUNIT_FAIL(test, "probe: a kernel address in entry %d of its signal frame's register image",
+			   code - 0xb0);
 	else
 		KUNIT_FAIL(test, "probe: unknown exit code %#x", code);
 }
