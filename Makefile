@@ -35,9 +35,9 @@ tree: setup
 	@scripts/prepare-tree.sh
 
 kunit: tree
-	@rm -rf $(RESULTS)/$(CONFIG)*
-	@scripts/kunit-run.sh $(CONFIG); rc=$$?; \
-	 scripts/summary.py $(RESULTS) $(CONFIG)$(if $(LLVM),-llvm) | tail -n 1; exit $$rc
+	@rm -rf $(BUILD)/results-kunit
+	@RESULTS=$(BUILD)/results-kunit scripts/kunit-run.sh $(CONFIG); rc=$$?; \
+	 scripts/summary.py $(BUILD)/results-kunit $(CONFIG)$(if $(LLVM),-llvm) | tail -n 1; exit $$rc
 
 test: tree
 	@scripts/make-test.sh
