@@ -58,19 +58,24 @@ def series():
     return [n for n in names if n and not n.startswith('#')]
 
 
+def patch_key(name):
+    """A patch's name without its number, which changes as patches move."""
+    return name.split('-', 1)[1] if name[:4].isdigit() else name
+
+
 def sources():
-    """{patch number: [(tree path, repo path)]} from the sources file."""
+    """{patch key: [(tree path, repo path)]} from the sources file."""
     table = {}
     for lineno, line in enumerate((PATCHES / 'sources').read_text().splitlines(), 1):
         line = line.split('#', 1)[0].split()
         if not line:
             continue
         if len(line) != 3:
-            die(f'{PATCHES / "sources"}:{lineno}: want "NNNN tree-path repo-path"')
-        number, tree_path, repo_path = line
+            die(f'{PATCHES / "sources"}:{lineno}: want "patch tree-path repo-path"')
+        patch, tree_path, repo_path = line
         if not (REPO / repo_path).is_file():
             die(f'{PATCHES / "sources"}:{lineno}: {repo_path} does not exist')
-        table.setdefault(number, []).append((tree_path, repo_path))
+        table.setdefault(patch_key(patch), []).append((tree_path, repo_path))
     return table
 
 
@@ -97,18 +102,18 @@ def regen_into(outdir):
         if proc.returncode:
             git('am', '--abort', check=False)
             die(f'{name} does not apply to the base:\n{proc.stdout}{proc.stderr}')
-        overlay = table.get(name[:4], [])
+        overlay = table.get(patch_key(name), [])
         for tree_path, repo_path in overlay:
             dest = WORK / tree_path
             if not dest.exists():
                 die(f'{name} does not add {tree_path}, but sources maps it there')
             shutil.copyfile(REPO / repo_path, dest)
             git('add', '-f', tree_path)
-            used.add(name[:4])
+            used.add(patch_key(name))
         if overlay and git('diff', '--cached', '--quiet', check=False).returncode:
             git('commit', '-q', '--amend', '--no-edit', '--no-verify')
-    for number in set(table) - used:
-        die(f'sources names patch {number}, which is not in the series')
+    for key in set(table) - used:
+        die(f'sources names patch {key}, which is not in the series')
     git(*FORMAT, '-o', str(outdir), 'base')
 
 

@@ -6,7 +6,8 @@
  * A KUnit test runs this static binary with kernel_execve() from a
  * user-mode kernel thread (user_mode_thread(), like init or a usermode
  * helper).  The probe has no libc and no open file descriptors, so it
- * reports only through its exit status; the test expects 0.
+ * reports through its exit status, which the test expects to be 0; on
+ * failure it also writes the offending value to /dev/console.
  *
  * Build (any of powerpc64le-, powerpc64-, powerpc-linux-gnu-gcc):
  *   $CC -static -nostdlib -ffreestanding -fno-stack-protector -fno-pie \
@@ -18,10 +19,11 @@
  *   exit path: r1 != 0; r2 == 0 (not checked on ELFv1: TOC from .opd);
  *   r12 == _start on ELFv2, else 0; all other GPRs, CTR, LR, XER == 0.
  *   CR is only recorded (probe_entry_cr), never checked.
- * Check 2: SIGUSR1 is raised with kill() while r14..r31 hold markers
- *   0x100 + n; the handler checks the saved GPR image in the ucontext:
- *   the markers, and that none of entries 0..43 except MSR (index 33)
- *   looks like a kernel address (>= 0xc0000000 / 0xc000000000000000).
+ * Check 2: SIGUSR1 is raised with kill() while r5..r12 and r14..r31 hold
+ *   markers 0x100 + n; the handler checks the saved GPR image in the
+ *   ucontext: the markers, except r9..r12 which syscall entry uses as
+ *   scratch, and that no other entry up to PT_RESULT except MSR (index
+ *   33) looks like a kernel address (>= 0xc0000000 / 0xc000000000000000).
  *
  * Exit codes (first failure wins, checks run in the order below):
  *   0x00          all checks passed
@@ -31,12 +33,14 @@
  *   0xa2          entry: XER != 0
  *   0x3c          rt_sigaction(SIGUSR1) failed
  *   0x3d          kill(getpid(), SIGUSR1) failed
- *   0x40 | n      signal frame: gp_regs[n] (n = 14..31) != 0x100 + n
+ *   0x40 | n      signal frame: gp_regs[n] (n = 5..8, 14..31) != 0x100 + n
  *   0xb0 + i      signal frame: entry i (0..43) looks like a kernel address
  *   0x3f          signal handler never ran
  */
 
 /* Syscall numbers, from asm/unistd.h (same on ppc32 and ppc64). */
+#define __NR_write		4
+#define __NR_open		5
 #define __NR_getpid		20
 #define __NR_kill		37
 #define __NR_rt_sigaction	173
@@ -265,8 +269,9 @@ static void __attribute__((noreturn)) probe_exit(int code)
 }
 
 /*
- * kill(pid, sig) with r14..r31 = 0x100 + n, so the kernel saves known
- * values at syscall entry and the signal frame can be compared with them.
+ * kill(pid, sig) with r5..r12 and r14..r31 = 0x100 + n, so the kernel
+ * saves known values at syscall entry and the signal frame can be
+ * compared with them.
  * CR0.LT/GT are cleared so that the saved CR can never look like a ppc32
  * kernel address (0xc0000000 needs both bits set).
  */
@@ -276,7 +281,7 @@ static long probe_kill_with_markers(long pid, long sig)
 	register long r3 asm("r3") = pid;
 	register long r4 asm("r4") = sig;
 
-	asm volatile(".irp	reg,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n\t"
+	asm volatile(".irp	reg,5,6,7,8,9,10,11,12,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n\t"
 		     "li	\\reg,0x100+\\reg\n\t"
 		     ".endr\n\t"
 		     "crclr	0\n\t"
@@ -382,6 +387,9 @@ static volatile int probe_sig_verdict = -1;
 /* CR at entry: recorded only, not checked. */
 volatile unsigned long probe_entry_cr;
 
+/* The value behind a failure, reported on /dev/console for debugging. */
+static volatile unsigned long probe_bad_value;
+
 static void probe_handler(int sig, void *info, void *ctx)
 {
 	const unsigned long *gregs = probe_frame_gregs(ctx);
@@ -390,8 +398,12 @@ static void probe_handler(int sig, void *info, void *ctx)
 	(void)sig;
 	(void)info;
 
-	for (i = 14; i < 32; i++) {
+	for (i = 5; i < 32; i++) {
+		/* Syscall entry uses r9-r12 as scratch (64-bit saves 0). */
+		if (i >= 9 && i <= 13)
+			continue;
 		if (gregs[i] != MARKER(i)) {
+			probe_bad_value = gregs[i];
 			probe_sig_verdict = EXIT_FRAME_MARKER(i);
 			return;
 		}
@@ -402,7 +414,10 @@ static void probe_handler(int sig, void *info, void *ctx)
 	 * register masks (PPR, AMR, IAMR), not addresses.
 	 */
 	for (i = 0; i <= PT_RESULT; i++) {
-		if (i != PT_MSR && gregs[i] >= KERNEL_ADDR_MIN) {
+		if ((i >= 5 && i <= 8) || (i >= 14 && i <= 31) || i == PT_MSR)
+			continue;	/* markers, checked above */
+		if (gregs[i] >= KERNEL_ADDR_MIN) {
+			probe_bad_value = gregs[i];
 			probe_sig_verdict = EXIT_FRAME_KADDR(i);
 			return;
 		}
@@ -435,9 +450,12 @@ static int probe_check_entry(const unsigned long *regs)
 			want = (unsigned long)_start;
 		}
 #endif
-		if (regs[n] != want)
+		if (regs[n] != want) {
+			probe_bad_value = regs[n];
 			return EXIT_GPR(n);
+		}
 	}
+	probe_bad_value = regs[SAVE_CTR] | regs[SAVE_LR] | regs[SAVE_XER];
 	if (regs[SAVE_CTR])
 		return EXIT_CTR;
 	if (regs[SAVE_LR])
@@ -474,19 +492,55 @@ static int probe_check_signal_frame(void)
 	return probe_sig_verdict;
 }
 
+static int probe_append(char *buf, int len, const char *str)
+{
+	while (*str)
+		buf[len++] = *str++;
+	return len;
+}
+
+static int probe_append_hex(char *buf, int len, unsigned long v, int digits)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	while (digits--)
+		buf[len++] = hex[(v >> (digits * 4)) & 0xf];
+	return len;
+}
+
+/* "ppc_kthread_probe: code 0x.. value 0x...\n" on /dev/console, if open */
+static void probe_report(int code)
+{
+	static char line[64];
+	int len;
+	long fd;
+
+	len = probe_append(line, 0, "ppc_kthread_probe: code 0x");
+	len = probe_append_hex(line, len, code, 2);
+	len = probe_append(line, len, " value 0x");
+	len = probe_append_hex(line, len, probe_bad_value,
+			       2 * sizeof(probe_bad_value));
+	line[len++] = '\n';
+
+	fd = probe_syscall3(__NR_open, (long)"/dev/console", 1 /* O_WRONLY */, 0);
+	if (fd >= 0)
+		probe_syscall3(__NR_write, fd, (long)line, len);
+}
+
 /* Called from _start with the entry save area; never returns. */
 void __attribute__((noreturn, used)) probe_main(unsigned long *regs);
 
 void __attribute__((noreturn, used)) probe_main(unsigned long *regs)
 {
-	int code;
+	int code = 0;
 
 	probe_entry_cr = regs[SAVE_CR];
 #ifndef PROBE_SKIP_ENTRY_CHECK
 	code = probe_check_entry(regs);
-	if (code)
-		probe_exit(code);
 #endif
-	code = probe_check_signal_frame();
+	if (!code)
+		code = probe_check_signal_frame();
+	if (code)
+		probe_report(code);
 	probe_exit(code);
 }
