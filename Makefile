@@ -13,7 +13,7 @@ RESULTS := $(BUILD)/results
 export BUILD TREE KSRC LLVM JOBS SUITE TIMEOUT
 
 .PHONY: all kunit test setup tree regen check-drift mutants check-series \
-	series apply bench selftest clean help
+	series apply selftest clean help
 
 all: help
 
@@ -25,7 +25,6 @@ help:
 	@echo "make series        the submission, git format-patch style, in $(BUILD)/series"
 	@echo "make apply KSRC=   apply the series to your git tree, on a new branch"
 	@echo "make regen         regenerate arch-powerpc-patches/ from the sources"
-	@echo "make bench         Rust helpers vs C, side by side"
 	@echo "configurations: $(CONFIGS)"
 
 setup:
@@ -55,13 +54,10 @@ check-series: tree
 	@scripts/check-series.sh
 
 series: tree
-	@scripts/make-series.sh
+	@scripts/make_series.py
 
 apply:
 	@scripts/apply.sh
-
-bench: tree
-	@scripts/bench.sh
 
 selftest:
 	@scripts/selftest.sh

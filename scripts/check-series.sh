@@ -40,26 +40,46 @@ while read -r patch; do
 	record "checkpatch:${patch:0:4}" "$n" "$n reports"
 done <"$PATCHES/series"
 
-note "bisect: every patch builds (ppc64le, GCC, Rust, helpers on), incrementally"
+note "bisect: every patch builds, incrementally (ppc64le, GCC, Rust; helpers on, and off once they exist)"
+# Each step starts from the configuration the suites were built with;
+# olddefconfig drops what a patch does not have yet (Rust before it is
+# enabled, the helper option before it exists).
+cfgs=$BUILD/bisect-configs
+mkdir -p "$cfgs"
+for c in ppc64le-rust ppc64le-c; do
+	[ -f "$BUILD/out/$c/.config" ] || die "$BUILD/out/$c is not built; run its suites first"
+	cp "$BUILD/out/$c/.config" "$cfgs/$c"
+done
 head=$(git -C "$TREE" rev-parse HEAD)
 branch=$(git -C "$TREE" symbolic-ref -q --short HEAD || true)
-trap 'git -C "$TREE" checkout -q "${branch:-$head}"' EXIT
+restore() {
+	git -C "$TREE" checkout -q "${branch:-$head}"
+	for c in ppc64le-rust ppc64le-c; do cp "$cfgs/$c" "$BUILD/out/$c/.config"; done
+}
+trap restore EXIT
 n=$(grep -c . "$PATCHES/series")
 for i in $(seq 1 "$n"); do
-	commit=$(git -C "$TREE" rev-parse "$head~$((n - i))")
-	git -C "$TREE" checkout -q "$commit"
+	git -C "$TREE" checkout -q "$head~$((n - i))"
 	subject=$(git -C "$TREE" log -1 --format=%s)
-	log=$BUILD/bisect-$i.log
-	if kmake "$primary" powerpc64le-linux-gnu- olddefconfig all >"$log" 2>&1; then
-		record "bisect:$i" 0 "$subject"
-	else
-		tail -5 "$log" | sed 's/^/    /'
-		record "bisect:$i" 1 "$subject (log: $log)"
-	fi
-	git -C "$TREE" checkout -q "$head"
+	for c in ppc64le-rust ppc64le-c; do
+		# Before the option exists, the C configuration is the Rust one.
+		if [ "$c" = ppc64le-c ] && [ ! -f "$TREE/arch/powerpc/Kconfig.rust" ]; then
+			continue
+		fi
+		out=$BUILD/out/$c
+		log=$BUILD/bisect-$i-$c.log
+		cp "$cfgs/$c" "$out/.config"
+		start=$(date +%s)
+		if kmake "$out" powerpc64le-linux-gnu- olddefconfig all >"$log" 2>&1; then
+			record "bisect:$i:$c" 0 "$subject ($(( $(date +%s) - start )) s)"
+		else
+			tail -5 "$log" | sed 's/^/    /'
+			record "bisect:$i:$c" 1 "$subject (log: $log)"
+		fi
+	done
 done
 trap - EXIT
-git -C "$TREE" checkout -q "${branch:-$head}"
+restore
 
 note "the C path: ppc64le without Rust"
 norust=$BUILD/out/ppc64le-norust
@@ -83,6 +103,22 @@ st=$?
 warnings=$(grep -c -E '^(warning|error)' "$BUILD/rustdoc.log")
 [ "$st" = 0 ] && [ "$warnings" = 0 ]
 record rustdoc $? "$warnings warnings (log: $BUILD/rustdoc.log)"
+
+note "Sphinx: make SPHINXDIRS=arch/powerpc htmldocs"
+venv=$BUILD/venv
+if [ ! -x "$venv/bin/sphinx-build" ]; then
+	python3 -m venv "$venv" && "$venv/bin/pip" install -q 'sphinx==7.4.7' 'docutils<0.22' pyyaml ||
+		die "cannot install Sphinx from PyPI into $venv (apt-get install python3-venv)"
+fi
+docs=$BUILD/out/docs
+rm -rf "$docs/Documentation/output/arch/powerpc"
+PATH=$venv/bin:$PATH make -s -C "$TREE" O="$docs" SPHINXDIRS=arch/powerpc htmldocs \
+	>"$BUILD/htmldocs.log" 2>&1
+st=$?
+warnings=$(grep -c 'kernel-threads' "$BUILD/htmldocs.log")
+[ "$st" = 0 ] && [ "$warnings" = 0 ] &&
+	[ -f "$docs/Documentation/output/arch/powerpc/kernel-threads.html" ]
+record htmldocs $? "$warnings warnings from kernel-threads.rst (log: $BUILD/htmldocs.log)"
 
 # Kernel code must not touch FP or vector registers: rustc must be soft-float.
 fp='^(lf[ds]|stf[ds]|fadd|fmul|fdiv|fmr|fcmp|lxv|stxv|lvx|stvx|xx|vx|mtvsr|mfvsr|xs|xv)'

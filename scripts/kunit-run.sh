@@ -29,10 +29,10 @@ JOBS=${JOBS:-$(nproc)}
 TIMEOUT=${TIMEOUT:-300}
 
 args=(--build_dir "$out" --qemu_config "$REPO/kunit/qemu/$QEMU_CONFIG"
-      --cross_compile "$CROSS" --jobs "$JOBS" --timeout "$TIMEOUT")
+      --cross_compile "$CROSS" --timeout "$TIMEOUT")
 
-for a in ${KERNEL_ARGS:-}; do args+=(--kernel_args "$a"); done
-for a in ${QEMU_ARGS:-}; do args+=(--qemu_args "$a"); done
+for a in ${KERNEL_ARGS:-}; do args+=("--kernel_args=$a"); done
+for a in ${QEMU_ARGS:-}; do args+=("--qemu_args=$a"); done
 
 stage=$name${LLVM:+-llvm}
 case "$mode" in
@@ -41,6 +41,7 @@ suites)
 	for k in $KUNITCONFIGS; do
 		args+=(--kunitconfig "$REPO/kunit/$k.kunitconfig")
 	done
+	args+=(--jobs "$JOBS")
 	args+=(--kconfig_add "CONFIG_INITRAMFS_SOURCE=\"$out/initramfs/list\"")
 	if [ -n "${LLVM:-}" ]; then
 		args+=(--make_options "LLVM=$LLVM")

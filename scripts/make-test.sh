@@ -39,7 +39,7 @@ done
 stage mutants "$REPO/scripts/mutants.py"
 expected+=(mutants)
 stage check-series "$REPO/scripts/check-series.sh"
-expected+=(check:rustfmtcheck check:clippy check:rustdoc check:bisect:1)
+expected+=(check:rustfmtcheck check:clippy check:rustdoc check:bisect:1:ppc64le-rust)
 
 echo
 note "time per stage"

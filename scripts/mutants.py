@@ -11,6 +11,7 @@ table and exits non-zero if any mutant survives.
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -43,23 +44,23 @@ MUTANTS = [
        'regs.gpr[14] = function_entry(arg as *const c_void);'),
       ('regs.gpr[15] = arg as usize;',
        'regs.gpr[15] = entry as usize;')]),
-    ('stale-gpr0',
-     'gpr[0] left unsanitised (stale stack data)',
+    ('stale-orig-gpr3',
+     'orig_gpr3 left unsanitised (stale stack data)',
      'powerpc_thread_frames.user_kthread_frames',
      [('*slot = MaybeUninit::zeroed();',
        '// SAFETY: mutant, keeps stale bytes on purpose.\n'
-       f'        let stale = unsafe {{ slot.assume_init_ref().__bindgen_anon_1.__bindgen_anon_1.gpr[0] }};\n'
+       '        let stale = unsafe { slot.assume_init_ref().__bindgen_anon_1.__bindgen_anon_1.orig_gpr3 };\n'
        '        *slot = MaybeUninit::zeroed();'),
       (f'{REGS}.softe = bindings::IRQS_ENABLED as usize;',
        f'{REGS}.softe = bindings::IRQS_ENABLED as usize;\n'
-       f'        {REGS}.gpr[0] = stale;')]),
+       f'        {REGS}.orig_gpr3 = stale;')]),
 ]
 
 # Mutants that cannot be told apart from the correct code, and why.
 EQUIVALENT = [
     ('softe-left-at-0', 'softe left at 0 after zeroing',
      'IRQS_ENABLED is 0 since the soft-mask rework, so this is the correct '
-     'value; softe-masked and stale-gpr0 cover a wrong or stale softe'),
+     'value; softe-masked and stale-orig-gpr3 cover a wrong or stale field'),
 ]
 
 
@@ -115,10 +116,21 @@ def main():
             with open(log, 'w') as f:
                 subprocess.run([str(REPO / 'scripts/kunit-run.sh'), CONFIG],
                                env=env, stdout=f, stderr=subprocess.STDOUT)
+            run_out = BUILD / 'out' / CONFIG / 'kunit-suites.out'
+            built = 'Starting KUnit Kernel' in run_out.read_text(errors='replace')
+            console = BUILD / 'out' / CONFIG / 'console.log'
+            if built and console.exists():
+                shutil.copyfile(console, out / f'{name}.console.log')
             status = status_of(test, BUILD / 'out' / CONFIG / 'kunit.json')
-            observed = status or 'not run (kernel died or hung; see log)'
-            killed = status != 'PASS'
-            rows.append((name, test, observed, 'killed' if killed else 'SURVIVED'))
+            if not built:
+                # A mutant that does not build proves nothing about the tests.
+                rows.append((name, test, 'no build', f'ERROR (see {log})'))
+            elif status is None:
+                rows.append((name, test, 'not run', 'killed (the kernel died '
+                             f'before the test; see {out / (name + ".console.log")})'))
+            else:
+                rows.append((name, test, status,
+                             'killed' if status != 'PASS' else 'SURVIVED'))
     finally:
         path.write_text(original)
 
@@ -128,13 +140,13 @@ def main():
         print(f'{name:<16} {test:<54} {observed:<10} {verdict}')
     for name, what, why in EQUIVALENT:
         print(f'{name:<16} {"(equivalent mutant, not run)":<54} {"-":<10} {why}')
-    survived = [r for r in rows if r[3] != 'killed']
+    survived = [r for r in rows if not r[3].startswith('killed')]
     results = Path(os.environ.get('RESULTS', BUILD / 'results'))
     results.mkdir(parents=True, exist_ok=True)
     (results / 'mutants.tsv').write_text(
         f'mutants\t{len(rows) - len(survived)}\t{len(survived)}\t0\t'
         f'{"FAIL" if survived else "PASS"}\n')
-    print(f'mutants: {len(rows) - len(survived)} killed, {len(survived)} survived')
+    print(f'mutants: {len(rows) - len(survived)} killed, {len(survived)} survived or broken')
     return 1 if survived else 0
 
 

@@ -75,6 +75,7 @@ expect ksrc-other-major 'targets 6.12' env KSRC=$tmp/old BUILD=$tmp/build TREE=$
 fake_kernel "$tmp/dirty" 6
 echo 'int y;' >>"$tmp/dirty/arch/powerpc/kernel/process.c"
 before=$(state "$tmp/dirty")
+before_dirty=$before
 expect ksrc-dirty 'uncommitted changes' env KSRC=$tmp/dirty BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/prepare-tree.sh"
 same ksrc-dirty-untouched "$before" "$tmp/dirty"
 
@@ -84,6 +85,20 @@ before=$(state "$tmp/k")
 expect patch-conflict 'patch 0002-powerpc-Split-kernel-thread-frame.*does not apply|arch/powerpc/kernel/process.c' \
 	env KSRC=$tmp/k BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/prepare-tree.sh"
 same patch-conflict-ksrc-untouched "$before" "$tmp/k"
+
+note "make apply on bad trees"
+expect apply-dirty 'uncommitted changes' env KSRC=$tmp/dirty "$REPO/scripts/apply.sh"
+same apply-dirty-untouched "$before_dirty" "$tmp/dirty"
+expect apply-not-git 'not a git tree' env KSRC=$tmp/nogit "$REPO/scripts/apply.sh"
+expect apply-other-major 'targets 6.12' env KSRC=$tmp/old "$REPO/scripts/apply.sh"
+before=$(state "$tmp/k")
+expect apply-conflict 'does not apply to .*the tree is as it was' env KSRC=$tmp/k "$REPO/scripts/apply.sh"
+same apply-conflict-untouched "$before" "$tmp/k"
+if git -C "$tmp/k" rev-parse -q --verify refs/heads/ppc-threads >/dev/null; then
+	failed=$((failed + 1)); echo "  FAIL apply-conflict: branch ppc-threads left behind"
+else
+	passed=$((passed + 1)); echo "  PASS apply-conflict: no branch left behind"
+fi
 
 note "drift between sources and patches"
 copy=$tmp/repo
@@ -97,15 +112,27 @@ expect drift 'drifted from the sources' env BUILD=$tmp/regen-build TREE="$TREE" 
 git -C "$TREE" worktree remove --force "$tmp/regen-build/regen" 2>/dev/null
 git -C "$TREE" worktree prune
 
+if [ -d "$TREE/.git" ]; then
+	note "make apply on a clean 6.12 tree"
+	git clone -q --shared --no-checkout "$TREE" "$tmp/linux"
+	git -C "$tmp/linux" checkout -q -b user-work base
+	if out=$(KSRC=$tmp/linux GIT_COMMITTER_NAME=selftest GIT_COMMITTER_EMAIL=selftest@localhost \
+		"$REPO/scripts/apply.sh" 2>&1) &&
+	   [ "$(git -C "$tmp/linux" rev-list --count base..ppc-threads)" = "$(grep -c . "$PATCHES/series")" ]; then
+		passed=$((passed + 1)); echo "  PASS apply: $(tail -n 1 <<<"$out")"
+	else
+		failed=$((failed + 1)); echo "  FAIL apply: $out"
+	fi
+	expect apply-branch-exists 'already exists' env KSRC=$tmp/linux "$REPO/scripts/apply.sh"
+	rm -rf "$tmp/linux"
+fi
+
 note "missing tools, without root"
-mkdir -p "$tmp/bin"
-for t in bash id sort xargs tr grep find cat dirname env; do
-	ln -s "$(command -v $t)" "$tmp/bin/$t"
-done
-chmod -R a+rx "$tmp"
-expect missing-tool 'apt-get install .*gcc-powerpc64le-linux-gnu' \
+printf '/nonexistent/powerpc64le-linux-gnu-gcc\tgcc-powerpc64le-linux-gnu\n' >"$tmp/tools.tsv"
+chmod -R a+rX "$tmp"
+expect missing-tool 'apt-get install gcc-powerpc64le-linux-gnu' \
 	setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	env -i PATH="$tmp/bin" HOME=/ bash "$REPO/scripts/setup.sh"
+	env SETUP_TOOLS="$tmp/tools.tsv" bash "$REPO/scripts/setup.sh"
 
 if [ -f "$BUILD/out/ppc64le-rust/vmlinux" ]; then
 	note "a hanging qemu and a panicking kernel (on the built primary kernel)"

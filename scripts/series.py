@@ -80,7 +80,7 @@ def sources():
 
 
 def fresh_worktree():
-    if not (TREE / '.git').is_dir():
+    if not (TREE / '.git').exists():
         die(f'{TREE} is not prepared; run "make tree" first')
     if git('rev-parse', '-q', '--verify', 'base', cwd=TREE, check=False).returncode:
         die(f'{TREE} has no base tag')

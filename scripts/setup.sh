@@ -9,33 +9,8 @@ set -euo pipefail
 
 BINDGEN_VERSION=0.73.0
 
-# command-or-path  package
-tools="
-powerpc64le-linux-gnu-gcc	gcc-powerpc64le-linux-gnu
-powerpc64-linux-gnu-gcc		gcc-powerpc64-linux-gnu
-powerpc-linux-gnu-gcc		gcc-powerpc-linux-gnu
-/usr/bin/rustc			rustc-web
-/usr/bin/cargo			cargo-web
-/usr/lib/rustlib/src/rust/library/core/src/lib.rs	rust-web-src
-/usr/bin/clippy-driver		rust-web-clippy
-/usr/bin/rustfmt		rustfmt-web
-clang				clang
-ld.lld				lld
-llvm-ar				llvm
-/usr/lib/llvm-14/lib/libclang.so	libclang-dev
-qemu-system-ppc64		qemu-system-ppc
-qemu-system-ppc			qemu-system-ppc
-bc				bc
-bison				bison
-flex				flex
-/usr/include/libelf.h		libelf-dev
-/usr/include/openssl/ssl.h	libssl-dev
-cpio				cpio
-xz				xz-utils
-perl				perl
-python3				python3
-git				git
-"
+# What to check, and the package that provides it.
+tools=$(grep -v '^#' "${SETUP_TOOLS:-$REPO/scripts/tools.tsv}")
 
 have() {
 	case "$1" in
@@ -60,11 +35,11 @@ if [ -n "$missing" ]; then
 		apt-get update -q >/dev/null
 	fi
 	# shellcheck disable=SC2086
-	if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	if ! DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y -q \
 		--no-install-recommends $missing >/dev/null; then
 		apt-get update -q >/dev/null
 		# shellcheck disable=SC2086
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y -q \
 			--no-install-recommends $missing >/dev/null ||
 			die "could not install: $missing (apt-get install $missing)"
 	fi

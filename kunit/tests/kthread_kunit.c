@@ -57,8 +57,7 @@ static void record_stack(struct child_report *r)
 	unsigned long reliable[TRACE_DEPTH];
 
 	r->trace_len = stack_trace_save(r->trace, TRACE_DEPTH, 0);
-	r->reliable = stack_trace_save_tsk_reliable(current, reliable,
-						     TRACE_DEPTH);
+	r->reliable = stack_trace_save_tsk_reliable(current, reliable, TRACE_DEPTH);
 }
 
 /* Runs straight from start_kernel_thread: nothing else ran in between. */
@@ -105,8 +104,10 @@ static int run_child(struct kunit *test, int (*fn)(void *),
 	int status = 0;	/* kernel_wait() only writes a non-zero status */
 	pid_t pid;
 
-	/* The test runs in a kthread, which ignores SIGCHLD: its children
-	 * would reap themselves and kernel_wait() would find nothing. */
+	/*
+	 * The test runs in a kthread, which ignores SIGCHLD: its children
+	 * would reap themselves and kernel_wait() would find nothing.
+	 */
 	kernel_sigaction(SIGCHLD, SIG_DFL);
 	if (user_mode)
 		pid = user_mode_thread(fn, r, SIGCHLD);
@@ -152,8 +153,10 @@ static void expect_trace_ends_in(struct kunit *test, struct child_report *r,
 	KUNIT_EXPECT_TRUE_MSG(test, is_in_function(last, shim),
 			      "outermost frame is %pS, not in %s",
 			      (void *)last, shim_name);
-	/* The reliable unwinder insists on a frame chain that ends exactly
-	 * where copy_thread() put the first frame. */
+	/*
+	 * The reliable unwinder insists on a frame chain that ends exactly
+	 * where copy_thread() put the first frame.
+	 */
 	KUNIT_EXPECT_GT_MSG(test, r->reliable, 0,
 			    "reliable unwind failed: garbage or missing frames");
 }
@@ -382,7 +385,7 @@ static void many_concurrent_kthreads(struct kunit *test)
 		/* kthreadd ignores SIGCHLD, so its children reap themselves */
 		while (READ_ONCE(slots[i].task->exit_state) != EXIT_DEAD &&
 		       time_before(jiffies, deadline))
-			msleep(1);
+			usleep_range(1000, 2000);
 		KUNIT_EXPECT_EQ_MSG(test, READ_ONCE(slots[i].task->exit_state),
 				    EXIT_DEAD, "thread %u not reaped", i);
 		put_task_struct(slots[i].task);
@@ -447,7 +450,7 @@ static void expect_probe_passed(struct kunit *test, int code)
 		KUNIT_FAIL(test, "probe: r%d in its signal frame differs from what it had",
 			   code & 0x1f);
 	else if (code >= 0xb0 && code < 0xb0 + ELF_NGREG)
-		KUNIT_FAIL(test, "probe: a kernel address in entry %d of its signal frame's register image",
+		KUNIT_FAIL(test, "probe: a kernel address in its signal frame, entry %d",
 			   code - 0xb0);
 	else
 		KUNIT_FAIL(test, "probe: unknown exit code %#x", code);
