@@ -63,7 +63,8 @@ for i in $(seq 1 "$n"); do
 	subject=$(git -C "$TREE" log -1 --format=%s)
 	for c in ppc64le-rust ppc64le-c; do
 		# Before the option exists, the C configuration is the Rust one.
-		if [ "$c" = ppc64le-c ] && [ ! -f "$TREE/arch/powerpc/Kconfig.rust" ]; then
+		if [ "$c" = ppc64le-c ] &&
+		   ! git -C "$TREE" grep -q 'config PPC_RUST_THREAD_SETUP' -- arch/powerpc; then
 			continue
 		fi
 		out=$BUILD/out/$c

@@ -34,12 +34,14 @@ expected+=(drift)
 for c in ppc64le-rust ppc64le-c ppc64-be ppc32; do
 	stage "$c" "$REPO/scripts/kunit-run.sh" "$c"
 	stage "$c-oops" "$REPO/scripts/kunit-run.sh" "$c" oops
-	expected+=("$c" "$c-oops")
+	stage "$c-init" "$REPO/scripts/boot-init.py" "$c"
+	expected+=("$c" "$c-oops" "$c-init")
 done
 stage mutants "$REPO/scripts/mutants.py"
 expected+=(mutants)
 stage check-series "$REPO/scripts/check-series.sh"
-expected+=(check:rustfmtcheck check:clippy check:rustdoc check:bisect:1:ppc64le-rust)
+expected+=(check:rustfmtcheck check:clippy check:rustdoc check:htmldocs check:bisect:1:ppc64le-rust
+	check:bisect:7:ppc64le-c)
 
 echo
 note "time per stage"

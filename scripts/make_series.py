@@ -122,9 +122,6 @@ def main():
     title, body = template.split('\n', 1)
     body = body.format(
         base_subject=subject,
-        mainline_note=os.environ.get('MAINLINE_NOTE',
-                                     'Whether it applies to mainline is '
-                                     'stated in the project README.'),
         date_note='one kernel per configuration, on 2 host cores:',
         matrix=matrix(found), mutants=mutants, checkpatch=checkpatch)
 

@@ -116,14 +116,15 @@ if [ -d "$TREE/.git" ]; then
 	note "make apply on a clean 6.12 tree"
 	git clone -q --shared --no-checkout "$TREE" "$tmp/linux"
 	git -C "$tmp/linux" checkout -q -b user-work base
-	if out=$(KSRC=$tmp/linux GIT_COMMITTER_NAME=selftest GIT_COMMITTER_EMAIL=selftest@localhost \
-		"$REPO/scripts/apply.sh" 2>&1) &&
-	   [ "$(git -C "$tmp/linux" rev-list --count base..ppc-threads)" = "$(grep -c . "$PATCHES/series")" ]; then
+	if out=$(KSRC=$tmp/linux BRANCH=selftest-series GIT_COMMITTER_NAME=selftest \
+		GIT_COMMITTER_EMAIL=selftest@localhost "$REPO/scripts/apply.sh" 2>&1) &&
+	   [ "$(git -C "$tmp/linux" rev-list --count base..selftest-series)" = "$(grep -c . "$PATCHES/series")" ]; then
 		passed=$((passed + 1)); echo "  PASS apply: $(tail -n 1 <<<"$out")"
 	else
 		failed=$((failed + 1)); echo "  FAIL apply: $out"
 	fi
-	expect apply-branch-exists 'already exists' env KSRC=$tmp/linux "$REPO/scripts/apply.sh"
+	expect apply-branch-exists 'already exists' env KSRC=$tmp/linux BRANCH=selftest-series \
+		"$REPO/scripts/apply.sh"
 	rm -rf "$tmp/linux"
 fi
 
@@ -140,7 +141,7 @@ if [ -f "$BUILD/out/ppc64le-rust/vmlinux" ]; then
 		QEMU_ARGS=-S "$REPO/scripts/kunit-run.sh" ppc64le-rust oops
 	[ -s "$BUILD/out/ppc64le-rust/console-oops.log" ] || [ -f "$BUILD/out/ppc64le-rust/console-oops.log" ]
 	expect kernel-panic 'ppc64le-rust-oops: FAIL' env RESULTS=$tmp/r TIMEOUT=60 \
-		KERNEL_ARGS=panic_on_oops=1 "$REPO/scripts/kunit-run.sh" ppc64le-rust oops
+		KERNEL_ARGS=oops=panic "$REPO/scripts/kunit-run.sh" ppc64le-rust oops
 	if grep -q 'Kernel panic' "$BUILD/out/ppc64le-rust/console-oops.log"; then
 		passed=$((passed + 1)); echo "  PASS panic-log-kept: console log has the panic"
 	else
