@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parent.parent
 BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
 TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
 RESULTS = Path(os.environ.get('RESULTS', BUILD / 'results'))
-TIMEOUT = int(os.environ.get('TIMEOUT', '120'))
+TIMEOUT = int(os.environ.get('TIMEOUT') or 120)
 
 
 def qemu_params(config_file):

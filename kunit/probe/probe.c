@@ -225,24 +225,6 @@ asm(
  * kernel sets CR0.SO and r3 holds a positive errno; return -errno then.
  * r9..r12 are zeroed by the kernel on exit; treat r0, r3..r12 as clobbered.
  */
-static long probe_syscall3(long nr, long a1, long a2, long a3)
-{
-	register long r0 asm("r0") = nr;
-	register long r3 asm("r3") = a1;
-	register long r4 asm("r4") = a2;
-	register long r5 asm("r5") = a3;
-
-	asm volatile("sc\n\t"
-		     "bns+	1f\n\t"
-		     "neg	%1,%1\n"
-		     "1:"
-		     : "+r" (r0), "+r" (r3), "+r" (r4), "+r" (r5)
-		     :
-		     : "r6", "r7", "r8", "r9", "r10", "r11", "r12",
-		       "cr0", "ctr", "xer", "memory");
-	return r3;
-}
-
 static long probe_syscall4(long nr, long a1, long a2, long a3, long a4)
 {
 	register long r0 asm("r0") = nr;
@@ -260,6 +242,11 @@ static long probe_syscall4(long nr, long a1, long a2, long a3, long a4)
 		     : "r7", "r8", "r9", "r10", "r11", "r12",
 		       "cr0", "ctr", "xer", "memory");
 	return r3;
+}
+
+static long probe_syscall3(long nr, long a1, long a2, long a3)
+{
+	return probe_syscall4(nr, a1, a2, a3, 0);
 }
 
 static void __attribute__((noreturn)) probe_exit(int code)
