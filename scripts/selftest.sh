@@ -82,7 +82,9 @@ same ksrc-dirty-untouched "$before" "$tmp/dirty"
 note "a patch that does not apply"
 fake_kernel "$tmp/k" 6
 before=$(state "$tmp/k")
-expect patch-conflict 'patch 0002-powerpc-Split-kernel-thread-frame.*does not apply|arch/powerpc/kernel/process.c' \
+expect patch-conflict-names-patch 'patch 00[0-9][0-9]-[^ ]*\.patch does not apply' \
+	env KSRC=$tmp/k BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/prepare-tree.sh"
+expect patch-conflict-names-file '^error: (patch failed: )?[a-z]+/[^ :]+' \
 	env KSRC=$tmp/k BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/prepare-tree.sh"
 same patch-conflict-ksrc-untouched "$before" "$tmp/k"
 
