@@ -9,7 +9,6 @@ BUILD ?= $(if $(KSRC),$(CURDIR)/build/ksrc,$(CURDIR)/build)
 TREE := $(BUILD)/linux
 CONFIG ?= ppc64le-rust
 CONFIGS := ppc64le-rust ppc64le-c ppc64-be ppc32
-RESULTS := $(BUILD)/results
 export BUILD TREE KSRC LLVM JOBS SUITE TIMEOUT
 
 .PHONY: all kunit test setup tree regen check-drift mutants check-series \
@@ -63,4 +62,4 @@ selftest:
 	@scripts/selftest.sh
 
 clean:
-	rm -rf $(BUILD)/out $(BUILD)/results $(BUILD)/mutants $(BUILD)/series
+	rm -rf $(BUILD)/out $(BUILD)/results $(BUILD)/results-kunit $(BUILD)/mutants $(BUILD)/series
