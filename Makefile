@@ -12,7 +12,7 @@ CONFIGS := ppc64le-rust ppc64le-c ppc64-be ppc32
 export BUILD TREE KSRC LLVM JOBS SUITE TIMEOUT
 
 .PHONY: all kunit test setup tree regen check-drift mutants check-series \
-	series apply selftest clean help
+	series apply mainline selftest clean help
 
 all: help
 
@@ -23,6 +23,7 @@ help:
 	@echo "make check-series  checkpatch, bisectability, Rust lint and build checks"
 	@echo "make series        the submission, git format-patch style, in $(BUILD)/series"
 	@echo "make apply KSRC=   apply the series to your git tree, on a new branch"
+	@echo "make mainline      the series on current mainline (Debian's newest linux-source), KUnit"
 	@echo "make regen         regenerate arch-powerpc-patches/ from the sources"
 	@echo "configurations: $(CONFIGS)"
 
@@ -58,8 +59,15 @@ series: tree
 apply:
 	@scripts/apply.sh
 
+mainline: setup
+	@rm -rf $(BUILD)/results-mainline
+	@RESULTS=$(BUILD)/results-mainline BUILD=$(BUILD) scripts/mainline.sh; rc=$$?; \
+	 scripts/summary.py $(BUILD)/results-mainline mainline-apply mainline-ppc64le-rust \
+	 mainline-ppc64le-rust-oops | tail -n 1; exit $$rc
+
 selftest:
 	@scripts/selftest.sh
 
 clean:
-	rm -rf $(BUILD)/out $(BUILD)/results $(BUILD)/results-kunit $(BUILD)/mutants $(BUILD)/series
+	rm -rf $(BUILD)/out $(BUILD)/results $(BUILD)/results-kunit $(BUILD)/results-mainline \
+		$(BUILD)/mutants $(BUILD)/series $(BUILD)/mainline/out

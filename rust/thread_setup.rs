@@ -18,24 +18,29 @@
 //!
 //! See Documentation/arch/powerpc/kernel-threads.rst.
 
-use core::ffi::{c_int, c_void};
+use core::ffi::{c_int, c_ulong, c_void};
 use core::mem::MaybeUninit;
 use kernel::bindings;
 
 /// The function a new thread runs: `int fn(void *arg)`.
 type ThreadFn = unsafe extern "C" fn(*mut c_void) -> c_int;
 
+// Declared in asm/switch_to.h, which bindgen does not see.
 extern "C" {
     // Start shims in interrupt_64.S. Only their addresses are taken.
     fn start_kernel_thread();
     fn ret_from_kernel_user_thread();
+    // ppc_function_entry(), out of line in process.c.
+    fn ppc_kthread_function_entry(func: *mut c_void) -> c_ulong;
 }
 
 /// Address the CPU branches to when it calls `func`, as `ppc_function_entry()`.
 fn function_entry(func: *const c_void) -> usize {
     // SAFETY: `func` is the address of a kernel function, whose first
     // instructions (ELFv2) or descriptor (ELFv1) are always readable.
-    unsafe { bindings::ppc_function_entry(func.cast_mut()) }
+    let entry = unsafe { ppc_kthread_function_entry(func.cast_mut()) };
+    // `unsigned long` and `usize` are both 64 bits wide on ppc64.
+    entry as usize
 }
 
 /// User registers of a user-mode kernel thread, from creation to exec.

@@ -31,16 +31,23 @@ record() {	# record NAME STATUS [detail]
 
 [ -f "$primary/.config" ] || die "$primary is not built; run make kunit first"
 
-note "checkpatch --strict"
-while read -r patch; do
-	out=$(cd "$TREE" && perl scripts/checkpatch.pl --strict --terse --no-summary \
-		--ignore FILE_PATH_CHANGES "$PATCHES/$patch" 2>&1)
-	n=$(printf '%s' "$out" | grep -c -E 'ERROR|WARNING|CHECK')
-	[ "$n" = 0 ] || printf '%s\n' "$out" | sed 's/^/    /'
-	record "checkpatch:${patch:0:4}" "$n" "$n reports"
-done <"$PATCHES/series"
+note "checkpatch --strict (the series, then each base's prerequisites)"
+for dir in "$PATCHES" "$PATCHES"/*/; do
+	dir=${dir%/}
+	[ -f "$dir/series" ] || continue
+	prefix=${dir#"$PATCHES"}
+	prefix=${prefix#/}
+	while read -r patch; do
+		[ -n "$patch" ] || continue
+		out=$(cd "$TREE" && perl scripts/checkpatch.pl --strict --terse --no-summary \
+			--ignore FILE_PATH_CHANGES "$dir/$patch" 2>&1)
+		n=$(printf '%s' "$out" | grep -c -E 'ERROR|WARNING|CHECK')
+		[ "$n" = 0 ] || printf '%s\n' "$out" | sed 's/^/    /'
+		record "checkpatch:${prefix:+$prefix/}${patch:0:4}" "$n" "$n reports"
+	done <"$dir/series"
+done
 
-note "bisect: every patch builds, incrementally (ppc64le, GCC, Rust; helpers on, and off once they exist)"
+note "bisect: every patch of the series builds, incrementally (ppc64le, GCC, Rust; helpers on, and off once they exist)"
 # Each step starts from the configuration the suites were built with;
 # olddefconfig drops what a patch does not have yet (Rust before it is
 # enabled, the helper option before it exists).

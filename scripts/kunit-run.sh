@@ -9,7 +9,8 @@
 #   oops    only powerpc_kthread_return, on the kernel built by "suites";
 #           passes only if the test passed and the BUG names the shim
 # Environment: SUITE (kunit.py filter glob), LLVM, JOBS, TIMEOUT, BUILD,
-# KERNEL_ARGS and QEMU_ARGS (extra, space-separated).
+# KERNEL_ARGS and QEMU_ARGS (extra, space-separated), STAGE_PREFIX (for
+# the result names).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -34,7 +35,7 @@ args=(--build_dir "$out" --qemu_config "$REPO/kunit/qemu/$QEMU_CONFIG"
 for a in ${KERNEL_ARGS:-}; do args+=("--kernel_args=$a"); done
 for a in ${QEMU_ARGS:-}; do args+=("--qemu_args=$a"); done
 
-stage=$name${LLVM:+-llvm}
+stage=${STAGE_PREFIX:-}$name${LLVM:+-llvm}
 case "$mode" in
 suites)
 	"$REPO/scripts/build-probe.sh" "$CROSS" "$out/initramfs"

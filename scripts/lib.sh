@@ -18,3 +18,26 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$REPO/build}
 TREE=${TREE:-$BUILD/linux}
 PATCHES=${PATCHES:-$REPO/arch-powerpc-patches}
+
+# bindgen takes the newest libclang it finds; 6.12 builds were measured
+# with Debian's default (14). Mainline needs 17 or later (mainline.sh).
+if [ -z "${LIBCLANG_PATH:-}" ] && [ -d /usr/lib/llvm-14/lib ]; then
+	export LIBCLANG_PATH=/usr/lib/llvm-14/lib
+fi
+
+# The prerequisites directory a base of version $1 needs ("" for none);
+# exits naming the supported bases for any other version.
+prereqs_for() {
+	python3 "$REPO/scripts/bases.py" "$1" || exit 1
+}
+
+# The patches to apply to a base of version $1, in order, one path a line.
+patches_for() {
+	local d dir patch
+	dir=$(prereqs_for "$1") || exit 1
+	for d in ${dir:+"$PATCHES/$dir"} "$PATCHES"; do
+		while read -r patch; do
+			[ -n "$patch" ] && echo "$d/$patch"
+		done <"$d/series"
+	done
+}

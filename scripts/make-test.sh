@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make test: the drift check, KUnit on every configuration (suites, the
-# oopsing test and an init boot on the same kernel), the script checks, the
-# mutants and the series checks. Every stage runs even if an earlier one
+# oopsing test and an init boot on the same kernel), the series on current
+# mainline, the script checks, the mutants and the series checks. Every stage runs even if an earlier one
 # failed; the last line totals them all.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -35,6 +35,8 @@ for c in ppc64le-rust ppc64le-c ppc64-be ppc32; do
 	stage "$c-init" "$REPO/scripts/boot-init.py" "$c"
 	expected+=("$c" "$c-oops" "$c-init")
 done
+stage mainline "$REPO/scripts/mainline.sh"
+expected+=(mainline-apply mainline-ppc64le-rust mainline-ppc64le-rust-oops)
 # After the primary kernel exists: the hang and panic cases boot it.
 stage selftest "$REPO/scripts/selftest.sh"
 expected+=(selftest)

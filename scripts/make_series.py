@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """make series: the submission in git format-patch form, in build/series.
 
-Numbered patches from the prepared tree (base..ppc-threads), To/Cc from
+Numbered patches from the prepared tree (series-base..ppc-threads: the
+base's prerequisites are not part of the submission), To/Cc from
 the tree's scripts/get_maintainer.pl, and a cover letter made from
 arch-powerpc-patches/cover-letter.txt with the base, the test matrix of
 the last "make test" and its checkpatch and mutant results. The same
@@ -23,6 +24,7 @@ TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
 OUT = BUILD / 'series'
 RESULTS = BUILD / 'results'
 CONFIGS = ['ppc64le-rust', 'ppc64le-c', 'ppc64-be', 'ppc32']
+MAINLINE_CONFIG = 'ppc64le-rust'
 SEND_EMAIL = '/usr/lib/git-core/git-send-email'
 
 
@@ -62,16 +64,18 @@ def conf(name):
 
 
 def matrix(found):
-    lines = [f'  {"configuration":<40} {"qemu":<26} {"KUnit":<22} oops test',
+    lines = [f'  {"base, configuration":<40} {"qemu":<26} {"KUnit":<22} oops test',
              f'  {"-" * 40} {"-" * 26} {"-" * 22} ---------']
-    for name in CONFIGS:
-        c = conf(name)
-        r = found.get(name)
-        o = found.get(f'{name}-oops')
+    rows_wanted = [('6.12.y, ' + conf(n)['DESCRIPTION'], n, n) for n in CONFIGS]
+    rows_wanted.append(('mainline, ' + conf(MAINLINE_CONFIG)['DESCRIPTION'],
+                        MAINLINE_CONFIG, f'mainline-{MAINLINE_CONFIG}'))
+    for label, config, stage in rows_wanted:
+        r = found.get(stage)
+        o = found.get(f'{stage}-oops')
         kunit = (f'{r[4]} ({r[1]} passed, {r[2]} failed, {r[3]} skipped)'
                  if r else 'not run')
         oops = o[4] if o else 'not run'
-        lines.append(f'  {c["DESCRIPTION"]:<40} {c["MACHINE"]:<26} {kunit:<22} {oops}')
+        lines.append(f'  {label:<40} {conf(config)["MACHINE"]:<26} {kunit:<22} {oops}')
     return '\n'.join(lines)
 
 
@@ -103,14 +107,16 @@ def main():
 
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
-    base = run('git', 'rev-parse', 'base').strip()
+    base = run('git', 'rev-parse', 'series-base').strip()
     run('git', 'format-patch', '-q', '--numbered', '--no-signature',
-        '--cover-letter', '--base', base, '-o', str(OUT), 'base..ppc-threads')
+        '--cover-letter', '--base', base, '-o', str(OUT), 'series-base..ppc-threads')
     patches = sorted(p for p in OUT.glob('*.patch')
                      if not p.name.startswith('0000-'))
     to, cc = maintainers(patches)
 
-    checks = [r for n, r in found.items() if n.startswith('check:checkpatch')]
+    # The series only; the prerequisites are rows like check:checkpatch:6.12.y/0001.
+    checks = [r for n, r in found.items()
+              if n.startswith('check:checkpatch:') and '/' not in n]
     checkpatch = (f'{sum(int(r[1]) for r in checks)} of {len(checks)} patches '
                   'clean (0 errors, 0 warnings, 0 checks)'
                   if checks and all(r[4] == 'PASS' for r in checks) else
@@ -118,10 +124,16 @@ def main():
     mut = found.get('mutants')
     mutants = (f'{mut[1]} killed, {mut[2]} survived' if mut else 'not run')
     subject = run('git', 'log', '-1', '--format=%s', 'base').strip()
+    n_pre = len(run('git', 'rev-list', 'base..series-base').split())
+    if n_pre:
+        subject += f', with the {n_pre} prerequisites in arch-powerpc-patches/6.12.y/'
+    ml = RESULTS / 'mainline-base.txt'
+    mainline_base = ml.read_text().strip() if ml.exists() else 'not tested (run make test)'
+
     template = (REPO / 'arch-powerpc-patches/cover-letter.txt').read_text()
     title, body = template.split('\n', 1)
     body = body.format(
-        base_subject=subject,
+        base_subject=subject, mainline_base=mainline_base,
         date_note='one kernel per configuration, on 2 host cores:',
         matrix=matrix(found), mutants=mutants, checkpatch=checkpatch)
 

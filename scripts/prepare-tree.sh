@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Make $TREE a git tree with the pristine base as tag "base" and the series
-# applied on branch "ppc-threads". The base is Debian's linux-source-6.12, or
+# (after the prerequisites its version needs, see bases.py) applied on
+# branch "ppc-threads". The base is Debian's linux-source-6.12, or
 # a clone of KSRC=/path/to/linux (KSRC itself is only read, never written).
 # A rerun with nothing changed does nothing; a tree with changes of its own
 # is never touched.
@@ -35,12 +36,7 @@ check_ksrc() {
 		die "KSRC=$KSRC is not a git tree (git init and commit it first)"
 	[ "$(git -C "$KSRC" rev-parse --show-toplevel)" = "$(cd "$KSRC" && pwd -P)" ] ||
 		die "KSRC=$KSRC is inside another git repository, not a kernel git tree"
-	local v
-	v=$(tree_version "$KSRC")
-	case "$v" in
-	6.*) ;;
-	*) die "KSRC=$KSRC is Linux ${v:-of unknown version}; the series targets 6.12 and later 6.x" ;;
-	esac
+	prereqs_for "$(tree_version "$KSRC")" >/dev/null
 	check_clean "$KSRC"
 }
 
@@ -70,13 +66,15 @@ make_base_from_ksrc() {
 }
 
 series_hash() {
-	(cd "$PATCHES" && cat series $(cat series)) | sha256sum | cut -d' ' -f1
+	# shellcheck disable=SC2086 # one path a line, no spaces
+	cat $patches | sha256sum | cut -d' ' -f1
 }
 
-# Apply the series in a scratch worktree, then move the tree to the result:
-# git checkout only rewrites files that differ, so builds stay incremental.
+# Apply the prerequisites and the series in a scratch worktree, then move
+# the tree to the result: git checkout only rewrites files that differ, so
+# builds stay incremental. Tag "series-base" is where the series starts.
 apply_series() {
-	local patch out scratch=$BUILD/am
+	local patch out scratch=$BUILD/am series_base=
 	if [ ! -e "$scratch/.git" ]; then
 		rm -rf "$scratch"
 		git -C "$TREE" worktree prune
@@ -85,13 +83,16 @@ apply_series() {
 	git -C "$scratch" am --abort >/dev/null 2>&1 || true
 	git -C "$scratch" checkout -q -f --detach base
 	while read -r patch; do
-		[ -n "$patch" ] || continue
-		if ! out=$(git -C "$scratch" am -q "$PATCHES/$patch" 2>&1); then
+		if [ -z "$series_base" ] && [ "$(dirname "$patch")" = "$PATCHES" ]; then
+			series_base=$(git -C "$scratch" rev-parse HEAD)
+		fi
+		if ! out=$(git -C "$scratch" am -q "$patch" 2>&1); then
 			git -C "$scratch" am --abort >/dev/null 2>&1 || true
 			echo "$out" | grep -E '^(error|Patch failed)' >&2 || echo "$out" >&2
-			die "patch $patch does not apply to $(git -C "$TREE" log -1 --format=%s base)"
+			die "patch ${patch#"$REPO"/} does not apply to $(git -C "$TREE" log -1 --format=%s base)"
 		fi
-	done <"$PATCHES/series"
+	done <<<"$patches"
+	git -C "$TREE" tag -f series-base "$series_base" >/dev/null
 	git -C "$TREE" checkout -q -B ppc-threads "$(git -C "$scratch" rev-parse HEAD)"
 }
 
@@ -115,6 +116,7 @@ if [ -n "${KSRC:-}" ] && [ "$(git -C "$TREE" rev-parse base)" != "$(git -C "$KSR
 	die "$TREE was prepared from another KSRC commit; use another BUILD= or remove $TREE"
 fi
 check_clean "$TREE"
+patches=$(patches_for "$(tree_version "$TREE")") || exit 1
 
 stamp=$TREE/.git/$STAMP_NAME
 want="$(git -C "$TREE" rev-parse base) $(series_hash)"
@@ -122,7 +124,7 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want $(git -C "$TREE" rev-parse HE
 	note "tree up to date: $(tree_version "$TREE"), series applied ($TREE)"
 	exit 0
 fi
-note "applying $(grep -c . "$PATCHES/series") patches to $(tree_version "$TREE") in $TREE"
+note "applying $(grep -c . <<<"$patches") patches to $(tree_version "$TREE") in $TREE"
 apply_series
 echo "$want $(git -C "$TREE" rev-parse HEAD)" >"$stamp"
 note "base: $(git -C "$TREE" log -1 --format='%h %s' base)"

@@ -71,7 +71,7 @@ expect ksrc-not-kernel 'not a Linux kernel tree' env KSRC=$tmp/notkernel BUILD=$
 fake_kernel "$tmp/nogit" 6 && rm -rf "$tmp/nogit/.git"
 expect ksrc-not-git 'not a git tree' env KSRC=$tmp/nogit BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/prepare-tree.sh"
 fake_kernel "$tmp/old" 5
-expect ksrc-other-major 'targets 6.12' env KSRC=$tmp/old BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/prepare-tree.sh"
+expect ksrc-other-major 'is not a supported base' env KSRC=$tmp/old BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/prepare-tree.sh"
 fake_kernel "$tmp/dirty" 6
 echo 'int y;' >>"$tmp/dirty/arch/powerpc/kernel/process.c"
 before=$(state "$tmp/dirty")
@@ -82,7 +82,7 @@ same ksrc-dirty-untouched "$before" "$tmp/dirty"
 note "a patch that does not apply"
 fake_kernel "$tmp/k" 6
 before=$(state "$tmp/k")
-expect patch-conflict-names-patch 'patch 00[0-9][0-9]-[^ ]*\.patch does not apply' \
+expect patch-conflict-names-patch 'patch [^ ]*/00[0-9][0-9]-[^ ]*\.patch does not apply' \
 	env KSRC=$tmp/k BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/prepare-tree.sh"
 expect patch-conflict-names-file '^error: (patch failed: )?[a-z]+/[^ :]+' \
 	env KSRC=$tmp/k BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/prepare-tree.sh"
@@ -92,7 +92,14 @@ note "make apply on bad trees"
 expect apply-dirty 'uncommitted changes' env KSRC=$tmp/dirty "$REPO/scripts/apply.sh"
 same apply-dirty-untouched "$before_dirty" "$tmp/dirty"
 expect apply-not-git 'not a git tree' env KSRC=$tmp/nogit "$REPO/scripts/apply.sh"
-expect apply-other-major 'targets 6.12' env KSRC=$tmp/old "$REPO/scripts/apply.sh"
+expect apply-other-major 'is not a supported base' env KSRC=$tmp/old "$REPO/scripts/apply.sh"
+fake_kernel "$tmp/new" 7
+before=$(state "$tmp/new")
+expect apply-mainline-prereq 'patch arch-powerpc-patches/mainline/0001-[^ ]* does not apply' \
+	env KSRC=$tmp/new "$REPO/scripts/apply.sh"
+same apply-mainline-untouched "$before" "$tmp/new"
+expect mainline-offline 'cannot download http://127\.0\.0\.1:9/' \
+	env DEBIAN_MIRROR=http://127.0.0.1:9/debian "$REPO/scripts/mainline_source.py" "$tmp/dl"
 before=$(state "$tmp/k")
 expect apply-conflict 'does not apply to .*the tree is as it was' env KSRC=$tmp/k "$REPO/scripts/apply.sh"
 same apply-conflict-untouched "$before" "$tmp/k"
@@ -120,7 +127,7 @@ if [ -d "$TREE/.git" ]; then
 	git -C "$tmp/linux" checkout -q -b user-work base
 	if out=$(KSRC=$tmp/linux BRANCH=selftest-series GIT_COMMITTER_NAME=selftest \
 		GIT_COMMITTER_EMAIL=selftest@localhost "$REPO/scripts/apply.sh" 2>&1) &&
-	   [ "$(git -C "$tmp/linux" rev-list --count base..selftest-series)" = "$(grep -c . "$PATCHES/series")" ]; then
+	   [ "$(git -C "$tmp/linux" rev-list --count base..selftest-series)" = "$(cat "$PATCHES/6.12.y/series" "$PATCHES/series" | grep -c .)" ]; then
 		passed=$((passed + 1)); echo "  PASS apply: $(tail -n 1 <<<"$out")"
 	else
 		failed=$((failed + 1)); echo "  FAIL apply: $out"

@@ -13,6 +13,9 @@ the patch is generated from it:
   series.py export   write the patches from the tree's commits (base..HEAD),
                      for hunks edited in the tree; then run regen
 
+A 6.12.y base takes the prerequisites in arch-powerpc-patches/6.12.y/
+first (see bases.py); they are regenerated and checked the same way.
+
 Patches are made with fixed options and a fixed committer, so the output
 only depends on the base and the inputs.
 """
@@ -26,6 +29,8 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / 'scripts'))
+from bases import prereqs_for  # noqa: E402
 PATCHES = REPO / 'arch-powerpc-patches'
 BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
 TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
@@ -53,9 +58,19 @@ def git(*args, cwd=WORK, check=True):
     return proc
 
 
-def series():
-    names = [l.strip() for l in (PATCHES / 'series').read_text().splitlines()]
+def series(subdir=''):
+    names = [l.strip() for l in (PATCHES / subdir / 'series').read_text().splitlines()]
     return [n for n in names if n and not n.startswith('#')]
+
+
+def base_prereqs(tree):
+    """The prerequisites directory that the base of `tree` needs ('' for none)."""
+    version = subprocess.run(['make', '-s', '-C', str(tree), 'kernelversion'],
+                             text=True, capture_output=True).stdout.strip()
+    try:
+        return prereqs_for(version)
+    except ValueError as e:
+        die(str(e))
 
 
 def patch_key(name):
@@ -94,64 +109,77 @@ def fresh_worktree():
 
 
 def regen_into(outdir):
+    """Write the regenerated patches to outdir; return the prerequisites dir."""
     table = sources()
     fresh_worktree()
+    pre = base_prereqs(WORK)
     used = set()
-    for name in series():
-        proc = git('am', '-q', '--keep-cr', str(PATCHES / name), check=False)
-        if proc.returncode:
-            git('am', '--abort', check=False)
-            die(f'{name} does not apply to the base:\n{proc.stdout}{proc.stderr}')
-        overlay = table.get(patch_key(name), [])
-        for tree_path, repo_path in overlay:
-            dest = WORK / tree_path
-            if not dest.exists():
-                die(f'{name} does not add {tree_path}, but sources maps it there')
-            shutil.copyfile(REPO / repo_path, dest)
-            git('add', '-f', tree_path)
-            used.add(patch_key(name))
-        if overlay and git('diff', '--cached', '--quiet', check=False).returncode:
-            git('commit', '-q', '--amend', '--no-edit', '--no-verify')
+    start = 'base'
+    for subdir in ([pre] if pre else []) + ['']:
+        for name in series(subdir):
+            path = PATCHES / subdir / name
+            proc = git('am', '-q', '--keep-cr', str(path), check=False)
+            if proc.returncode:
+                git('am', '--abort', check=False)
+                die(f'{path.relative_to(REPO)} does not apply:\n{proc.stdout}{proc.stderr}')
+            overlay = table.get(patch_key(name), [])
+            for tree_path, repo_path in overlay:
+                dest = WORK / tree_path
+                if not dest.exists():
+                    die(f'{name} does not add {tree_path}, but sources maps it there')
+                shutil.copyfile(REPO / repo_path, dest)
+                git('add', '-f', tree_path)
+                used.add(patch_key(name))
+            if overlay and git('diff', '--cached', '--quiet', check=False).returncode:
+                git('commit', '-q', '--amend', '--no-edit', '--no-verify')
+        git(*FORMAT, '-o', str(outdir / subdir), f'{start}..HEAD')
+        start = git('rev-parse', 'HEAD').stdout.strip()
     for key in set(table) - used:
         die(f'sources names patch {key}, which is not in the series')
-    git(*FORMAT, '-o', str(outdir), 'base')
+    return pre
 
 
-def differs(a, b):
-    names_a = sorted(p.name for p in a.glob('*.patch'))
-    names_b = sorted(p.name for p in b.glob('*.patch'))
-    if names_a != names_b:
-        return True
-    return any(not filecmp.cmp(a / n, b / n, shallow=False) for n in names_a)
+def differs(a, b, pre):
+    for sub in ['', pre] if pre else ['']:
+        names_a = sorted(p.name for p in (a / sub).glob('*.patch'))
+        names_b = sorted(p.name for p in (b / sub).glob('*.patch'))
+        if names_a != names_b:
+            return True
+        if any(not filecmp.cmp(a / sub / n, b / sub / n, shallow=False)
+               for n in names_a):
+            return True
+    return False
 
 
 def cmd_check():
     with tempfile.TemporaryDirectory() as tmp:
-        regen_into(Path(tmp))
-        if not differs(PATCHES, Path(tmp)):
+        pre = regen_into(Path(tmp))
+        if not differs(PATCHES, Path(tmp), pre):
             print('series: patches match their sources')
             return 0
         subprocess.run(['diff', '-ru', '-x', 'series', '-x', 'sources',
-                        str(PATCHES), tmp])
+                        '-x', 'cover-letter.txt', str(PATCHES), tmp])
         print('error: arch-powerpc-patches/ drifted from the sources; '
               'run "make regen" and commit', file=sys.stderr)
         return 1
 
 
-def write_series(outdir):
-    for old in PATCHES.glob('*.patch'):
-        old.unlink()
-    names = sorted(p.name for p in outdir.glob('*.patch'))
-    for n in names:
-        shutil.copyfile(outdir / n, PATCHES / n)
-    (PATCHES / 'series').write_text(''.join(n + '\n' for n in names))
+def write_series(outdir, pre):
+    for sub in ['', pre] if pre else ['']:
+        (PATCHES / sub).mkdir(exist_ok=True)
+        for old in (PATCHES / sub).glob('*.patch'):
+            old.unlink()
+        names = sorted(p.name for p in (outdir / sub).glob('*.patch'))
+        for n in names:
+            shutil.copyfile(outdir / sub / n, PATCHES / sub / n)
+        (PATCHES / sub / 'series').write_text(''.join(n + '\n' for n in names))
 
 
 def cmd_regen():
     with tempfile.TemporaryDirectory() as tmp:
-        regen_into(Path(tmp))
-        if differs(PATCHES, Path(tmp)):
-            write_series(Path(tmp))
+        pre = regen_into(Path(tmp))
+        if differs(PATCHES, Path(tmp), pre):
+            write_series(Path(tmp), pre)
             print('series: patches regenerated')
         else:
             print('series: patches already up to date')
@@ -161,9 +189,18 @@ def cmd_regen():
 def cmd_export():
     if git('status', '--porcelain', '--untracked-files=no', cwd=TREE).stdout:
         die(f'{TREE} has uncommitted changes; commit them first')
+    pre = base_prereqs(TREE)
+    commits = git('rev-list', '--reverse', 'base..HEAD', cwd=TREE).stdout.split()
+    n_pre = len(series(pre)) if pre else 0
+    if len(commits) <= n_pre:
+        die(f'{TREE} has {len(commits)} commits on its base, not more than '
+            f'the {n_pre} prerequisites')
+    series_base = commits[n_pre - 1] if n_pre else 'base'
     with tempfile.TemporaryDirectory() as tmp:
-        git(*FORMAT, '-o', tmp, 'base', cwd=TREE)
-        write_series(Path(tmp))
+        if pre:
+            git(*FORMAT, '-o', str(Path(tmp) / pre), f'base..{series_base}', cwd=TREE)
+        git(*FORMAT, '-o', tmp, f'{series_base}..HEAD', cwd=TREE)
+        write_series(Path(tmp), pre)
     return cmd_regen()
 
 

@@ -23,12 +23,12 @@
 #include <linux/signal.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
-#include <asm/code-patching.h>
 #include <asm/hw_irq.h>
 #include <asm/ptrace.h>
 #include <asm/reg.h>
 #include <asm/sections.h>
 #include <asm/switch_to.h>
+#include <asm/text-patching.h>
 
 /* Placed in the initramfs by the test harness; see kunit/probe/probe.c. */
 #define PROBE_PATH	"/ppc_kthread_probe"

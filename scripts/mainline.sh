@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make mainline: the series on current mainline, the way a user gets it
+# there. Fetch the newest mainline source Debian ships (verified, see
+# mainline_source.py), make it a git tree, run "make apply" on it, then
+# build, boot and run the primary configuration's KUnit suites and the
+# oopsing test on it. Results go to $BUILD/results as mainline-*.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ML=$BUILD/mainline
+src=$ML/linux
+mkdir -p "$ML"
+
+info=$("$REPO/scripts/mainline_source.py" "$ML") || exit 1
+IFS=$'\t' read -r pkg_version pkg deb <<<"$info"
+note "mainline: Debian $pkg $pkg_version"
+
+export GIT_AUTHOR_NAME="ppc-threads harness" GIT_AUTHOR_EMAIL="harness@localhost"
+export GIT_COMMITTER_NAME="ppc-threads harness" GIT_COMMITTER_EMAIL="harness@localhost"
+export GIT_COMMITTER_DATE="2025-01-01T00:00:00+0000" GIT_AUTHOR_DATE="2025-01-01T00:00:00+0000"
+subject="Linux from Debian $pkg $pkg_version"
+
+# A new upload replaces the tree; the same one is reused.
+if [ ! -d "$src/.git" ] || [ "$(git -C "$src" log -1 --format=%s base 2>/dev/null)" != "$subject" ]; then
+	note "unpacking $(basename "$deb") into $src"
+	rm -rf "$src" "$ML/unpack"
+	mkdir -p "$ML/unpack"
+	dpkg-deb --fsys-tarfile "$deb" | tar -C "$ML/unpack" -x --wildcards './usr/src/linux-source-*.tar.xz'
+	tar -C "$ML/unpack" -xf "$ML"/unpack/usr/src/linux-source-*.tar.xz
+	mv "$ML"/unpack/linux-source-* "$src"
+	rm -rf "$ML/unpack"
+	git -C "$src" init -q -b pristine
+	# Debian's top-level .gitignore ignores everything; force-add the source.
+	git -C "$src" add -f -A .
+	git -C "$src" commit -q -m "$subject"
+	git -C "$src" tag base
+fi
+
+# Start again from the pristine tree: this is the harness's own clone.
+git -C "$src" am --abort >/dev/null 2>&1 || true
+git -C "$src" checkout -q -f pristine
+git -C "$src" reset -q --hard base
+git -C "$src" branch -q -D ppc-threads 2>/dev/null || true
+
+results=${RESULTS:-$BUILD/results}
+mkdir -p "$results"
+rc=0
+if KSRC=$src BRANCH=ppc-threads "$REPO/scripts/apply.sh"; then
+	printf 'mainline-apply\t1\t0\t0\tPASS\n' >"$results/mainline-apply.tsv"
+else
+	printf 'mainline-apply\t0\t1\t0\tFAIL\n' >"$results/mainline-apply.tsv"
+	exit 1
+fi
+echo "Linux $(make -s -C "$src" kernelversion) (Debian $pkg $pkg_version)" >"$results/mainline-base.txt"
+note "mainline: $(cat "$results/mainline-base.txt"), series applied"
+
+# Mainline needs libclang 17 or later for bindgen.
+export LIBCLANG_PATH=/usr/lib/llvm-19/lib
+export TREE=$src BUILD=$ML RESULTS=$results STAGE_PREFIX=mainline-
+"$REPO/scripts/kunit-run.sh" ppc64le-rust || rc=1
+"$REPO/scripts/kunit-run.sh" ppc64le-rust oops || rc=1
+exit $rc
