@@ -22,6 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
 TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
 OUT = BUILD / 'series'
+MAINLINE_TREE = BUILD / 'mainline' / 'linux'
 RESULTS = BUILD / 'results'
 CONFIGS = ['ppc64le-rust', 'ppc64le-c', 'ppc64-be', 'ppc32']
 MAINLINE_CONFIG = 'ppc64le-rust'
@@ -64,27 +65,34 @@ def conf(name):
 
 
 def matrix(found):
-    lines = [f'  {"base, configuration":<40} {"qemu":<26} {"KUnit":<22} oops test',
-             f'  {"-" * 40} {"-" * 26} {"-" * 22} ---------']
-    rows_wanted = [('6.12.y, ' + conf(n)['DESCRIPTION'], n, n) for n in CONFIGS]
-    rows_wanted.append(('mainline, ' + conf(MAINLINE_CONFIG)['DESCRIPTION'],
-                        MAINLINE_CONFIG, f'mainline-{MAINLINE_CONFIG}'))
-    for label, config, stage in rows_wanted:
+    wanted = [('6.12.y, ' + conf(n)['DESCRIPTION'], n, n) for n in CONFIGS]
+    wanted.append(('mainline, ' + conf(MAINLINE_CONFIG)['DESCRIPTION'],
+                   MAINLINE_CONFIG, f'mainline-{MAINLINE_CONFIG}'))
+    table = [('base, configuration', 'qemu', 'KUnit (passed/failed/skipped)', 'oops test')]
+    for label, config, stage in wanted:
         r = found.get(stage)
         o = found.get(f'{stage}-oops')
-        kunit = (f'{r[4]} ({r[1]} passed, {r[2]} failed, {r[3]} skipped)'
-                 if r else 'not run')
-        oops = o[4] if o else 'not run'
-        lines.append(f'  {label:<40} {conf(config)["MACHINE"]:<26} {kunit:<22} {oops}')
+        kunit = f'{r[4]} ({r[1]}/{r[2]}/{r[3]})' if r else 'not run'
+        table.append((label, conf(config)['MACHINE'], kunit, o[4] if o else 'not run'))
+    widths = [max(len(row[i]) for row in table) for i in range(3)]
+    lines = []
+    for n, row in enumerate(table):
+        lines.append('  ' + ' '.join(f'{c:<{w}}' for c, w in zip(row, widths)) + ' ' + row[3])
+        if n == 0:
+            lines.append('  ' + ' '.join('-' * w for w in widths) + ' ' + '-' * len(row[3]))
     return '\n'.join(lines)
 
 
 def maintainers(patches):
+    # The series goes to mainline: ask mainline's MAINTAINERS when it is here.
+    tree = MAINLINE_TREE if (MAINLINE_TREE / 'MAINTAINERS').is_file() else TREE
+    print(f'series: To/Cc from {tree}/scripts/get_maintainer.pl')
     out = run('perl', 'scripts/get_maintainer.pl', '--no-git',
-              '--no-git-fallback', '--no-keywords', *map(str, patches))
+              '--no-git-fallback', '--no-keywords', *map(str, patches), cwd=tree)
     to, cc = [], []
     for line in out.splitlines():
-        m = re.match(r'(.*?) \((.*)\)$', line)
+        # Names may hold parentheses too: the address ends at its <...>.
+        m = re.match(r'(.*?(?:<[^>]+>|[^\s<>]+@[^\s<>]+)) \((.*)\)$', line)
         if not m:
             continue
         addr, role = m.groups()
@@ -124,9 +132,6 @@ def main():
     mut = found.get('mutants')
     mutants = (f'{mut[1]} killed, {mut[2]} survived' if mut else 'not run')
     subject = run('git', 'log', '-1', '--format=%s', 'base').strip()
-    n_pre = len(run('git', 'rev-list', 'base..series-base').split())
-    if n_pre:
-        subject += f', with the {n_pre} prerequisites in arch-powerpc-patches/6.12.y/'
     ml = RESULTS / 'mainline-base.txt'
     mainline_base = ml.read_text().strip() if ml.exists() else 'not tested (run make test)'
 
