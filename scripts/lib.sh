@@ -41,3 +41,24 @@ patches_for() {
 		done <"$d/series"
 	done
 }
+
+# Unpack a Debian linux-source tarball into DEST and commit it as branch
+# "pristine", tag "base". A fixed identity and date make the commit the
+# same on every machine. "%v" in SUBJECT becomes the kernel version.
+import_source_tarball() {	# TARBALL DEST SUBJECT
+	local tarball=$1 dest=$2 subject=$3 tmp=$2.unpack
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	tar -C "$tmp" -xf "$tarball"
+	mv "$tmp"/linux-source-* "$dest"
+	rmdir "$tmp"
+	subject=${subject//%v/$(make -s -C "$dest" kernelversion)}
+	git -C "$dest" init -q -b pristine
+	# Debian's top-level .gitignore ignores everything; force-add the source.
+	git -C "$dest" add -f -A .
+	GIT_AUTHOR_NAME="ppc-threads harness" GIT_AUTHOR_EMAIL="harness@localhost" \
+	GIT_COMMITTER_NAME="ppc-threads harness" GIT_COMMITTER_EMAIL="harness@localhost" \
+	GIT_AUTHOR_DATE="2025-01-01T00:00:00+0000" GIT_COMMITTER_DATE="2025-01-01T00:00:00+0000" \
+		git -C "$dest" commit -q -m "$subject"
+	git -C "$dest" tag base
+}

@@ -25,17 +25,11 @@ subject="Linux from Debian $pkg $pkg_version"
 # A new upload replaces the tree; the same one is reused.
 if [ ! -d "$src/.git" ] || [ "$(git -C "$src" log -1 --format=%s base 2>/dev/null)" != "$subject" ]; then
 	note "unpacking $(basename "$deb") into $src"
-	rm -rf "$src" "$ML/unpack"
-	mkdir -p "$ML/unpack"
-	dpkg-deb --fsys-tarfile "$deb" | tar -C "$ML/unpack" -x --wildcards './usr/src/linux-source-*.tar.xz'
-	tar -C "$ML/unpack" -xf "$ML"/unpack/usr/src/linux-source-*.tar.xz
-	mv "$ML"/unpack/linux-source-* "$src"
-	rm -rf "$ML/unpack"
-	git -C "$src" init -q -b pristine
-	# Debian's top-level .gitignore ignores everything; force-add the source.
-	git -C "$src" add -f -A .
-	git -C "$src" commit -q -m "$subject"
-	git -C "$src" tag base
+	rm -rf "$src" "$ML/deb"
+	mkdir -p "$ML/deb"
+	dpkg-deb --fsys-tarfile "$deb" | tar -C "$ML/deb" -x --wildcards './usr/src/linux-source-*.tar.xz'
+	import_source_tarball "$(echo "$ML"/deb/usr/src/linux-source-*.tar.xz)" "$src" "$subject"
+	rm -rf "$ML/deb"
 fi
 
 results=${RESULTS:-$BUILD/results}

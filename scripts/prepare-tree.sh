@@ -43,20 +43,9 @@ check_ksrc() {
 make_base_from_tarball() {
 	[ -f "$TARBALL" ] || die "$TARBALL not found (apt-get install linux-source-6.12)"
 	note "unpacking $(basename "$TARBALL") into $TREE"
-	local tmp=$TREE.unpack
-	rm -rf "$tmp"
-	mkdir -p "$tmp"
-	tar -C "$tmp" -xf "$TARBALL"
-	mv "$tmp"/linux-source-* "$TREE"
-	rmdir "$tmp"
 	local pkg
 	pkg=$(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null || echo unknown)
-	git -C "$TREE" init -q -b pristine
-	# Debian's top-level .gitignore ignores everything; force-add the source.
-	git -C "$TREE" add -f -A .
-	GIT_AUTHOR_DATE=$GIT_COMMITTER_DATE git -C "$TREE" commit -q \
-		-m "Linux $(tree_version "$TREE") (Debian linux-source-6.12 $pkg)"
-	git -C "$TREE" tag base
+	import_source_tarball "$TARBALL" "$TREE" "Linux %v (Debian linux-source-6.12 $pkg)"
 }
 
 make_base_from_ksrc() {
