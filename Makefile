@@ -8,8 +8,8 @@ SHELL := /bin/bash
 BUILD ?= $(if $(KSRC),$(CURDIR)/build/ksrc,$(CURDIR)/build)
 TREE := $(BUILD)/linux
 CONFIG ?= ppc64le-rust
-CONFIGS := ppc64le-rust ppc64le-c ppc64-be ppc32
-export BUILD TREE KSRC LLVM JOBS SUITE TIMEOUT
+CONFIGS := $(basename $(notdir $(wildcard kunit/configs/*.conf)))
+export BUILD TREE KSRC LLVM JOBS SUITE TIMEOUT SENDER
 
 .PHONY: all kunit test setup tree regen check-drift mutants check-series \
 	series apply mainline selftest clean help
@@ -23,7 +23,8 @@ help:
 	@echo "make check-series  checkpatch, bisectability, Rust lint and build checks"
 	@echo "make series        the submission, git format-patch style, in $(BUILD)/series"
 	@echo "make apply KSRC=   apply the series to your git tree, on a new branch"
-	@echo "make mainline      the series on current mainline (Debian's newest linux-source), KUnit"
+	@echo "make mainline      the series on current mainline (Debian's newest linux-source), every"
+	@echo "                   configuration, with and without the leak fixes"
 	@echo "make regen         regenerate arch-powerpc-patches/ from the sources"
 	@echo "configurations: $(CONFIGS)"
 
@@ -53,7 +54,7 @@ mutants: tree
 check-series: tree
 	@scripts/check-series.sh
 
-series: tree
+series:
 	@scripts/make_series.py
 
 apply:
@@ -62,8 +63,8 @@ apply:
 mainline: setup
 	@rm -rf $(BUILD)/results-mainline
 	@RESULTS=$(BUILD)/results-mainline BUILD=$(BUILD) scripts/mainline.sh; rc=$$?; \
-	 scripts/summary.py $(BUILD)/results-mainline mainline-apply mainline-ppc64le-rust \
-	 mainline-ppc64le-rust-oops | tail -n 1; exit $$rc
+	 scripts/summary.py $(BUILD)/results-mainline $$(. scripts/lib.sh; mainline_stages) | \
+	 tail -n 1; exit $$rc
 
 selftest:
 	@scripts/selftest.sh

@@ -1,14 +1,23 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Boot a configuration's kernel with the probe as init (PID 1).
+"""Boot a configuration's kernel with a user program as init (PID 1).
 
-init is the first user-mode kernel thread to exec. kunit.py cannot show
-it reaching user space, since it always shuts the machine down right after
-the tests, so this boots the kernel kunit.py built once more, under the
-same qemu configuration, with rdinit=/ppc_kthread_probe and KUnit off. The
-probe checks its registers and exits; the kernel then reports the exit
-code in "Attempted to kill init!", which must be 0.
-usage: boot-init.py CONFIG
+kunit.py always shuts the machine down right after the tests, so it can
+show neither init reaching user space nor a user-space test. This boots
+the kernel kunit.py built once more, under the same qemu configuration,
+with KUnit off and one of the programs of the initramfs as init; the
+kernel reports init's exit code in "Attempted to kill init!".
+
+usage: boot-init.py CONFIG [MODE]
+  init             /exec_entry (the user_regs selftest's helper) checks the
+                   registers exec gave it; it must exit 0
+  user-regs        /user_regs, the selftest, must pass (exit 0)
+  user-regs-before on a kernel without the fixes: /user_regs must fail and
+                   name a leaked register and its value
+  cost             /getpid_cost under qemu -icount shift=0: instructions
+                   per getpid(), kept in RESULTS/<stage>.txt
+  cost-before      the same, on a kernel without the fixes
+Environment: BUILD, TREE, RESULTS, TIMEOUT, STAGE_PREFIX (as kunit-run.sh).
 """
 
 import os
@@ -22,6 +31,18 @@ BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
 TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
 RESULTS = Path(os.environ.get('RESULTS', BUILD / 'results'))
 TIMEOUT = int(os.environ.get('TIMEOUT') or 120)
+PREFIX = os.environ.get('STAGE_PREFIX', '')
+
+# mode: (init program, stage suffix, extra qemu arguments)
+MODES = {
+    'init': ('/exec_entry', 'init', []),
+    'user-regs': ('/user_regs', 'user-regs', []),
+    'user-regs-before': ('/user_regs', 'user-regs-before', []),
+    'cost': ('/getpid_cost', 'cost', ['-icount', 'shift=0']),
+    'cost-before': ('/getpid_cost', 'cost-before', ['-icount', 'shift=0']),
+}
+# A line of the selftest or its helper naming a register and its value.
+LEAK = re.compile(r'^(?:exec_entry|user_regs)?.*?\b((?:r\d+|ctr|xer|lr) = 0x[0-9a-f]+)', re.M)
 
 
 def qemu_params(config_file):
@@ -33,49 +54,82 @@ def qemu_params(config_file):
     return scope['QEMU_ARCH']
 
 
-def main():
-    if len(sys.argv) != 2:
-        sys.exit('usage: boot-init.py CONFIG')
-    name = sys.argv[1]
+def boot(name, program, extra):
     conf = (REPO / 'kunit/configs' / f'{name}.conf').read_text()
     qemu_file = re.search(r'^QEMU_CONFIG=(\S+)', conf, re.M).group(1)
     params = qemu_params(REPO / 'kunit/qemu' / qemu_file)
-    out = BUILD / 'out' / name
-    kernel = out / params.kernel_path
+    kernel = BUILD / 'out' / name / params.kernel_path
     if not kernel.exists():
         sys.exit(f'error: {kernel} missing: run the suites of {name} first')
     cmd = (['qemu-system-' + params.qemu_arch, '-nodefaults', '-m', '1024',
             '-kernel', str(kernel), '-append',
-            f'{params.kernel_command_line} rdinit=/ppc_kthread_probe '
+            f'{params.kernel_command_line} rdinit={program} '
             'kunit.enable=0 panic=-1',
             '-no-reboot', '-nographic', '-serial', params.serial]
-           + params.extra_qemu_params)
-    log = out / 'console-init.log'
+           + params.extra_qemu_params + extra)
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                               text=True, errors='replace', timeout=TIMEOUT)
-        text = proc.stdout + proc.stderr
+        return proc.stdout + proc.stderr
     except subprocess.TimeoutExpired as e:
-        text = (e.stdout or b'').decode(errors='replace') + '\n[timed out]\n'
-    log.write_text(text)
+        out = e.stdout or b''
+        if isinstance(out, bytes):
+            out = out.decode(errors='replace')
+        return out + f'\n[timed out after {TIMEOUT} s]\n'
 
+
+def judge(mode, program, text):
+    """(passed, failed, verdict line) for one boot."""
     m = re.search(r'Attempted to kill init! exitcode=(0x[0-9a-f]+)', text)
-    ran = 'Run /ppc_kthread_probe as init process' in text
-    ok = ran and m is not None and int(m.group(1), 16) == 0
-    if ok:
-        what = 'init (PID 1) ran the probe in user space and exited 0'
-    elif not ran:
-        what = 'init did not start the probe'
-    elif m is None:
-        what = 'init did not exit (hang or crash)'
-    else:
-        what = f'the probe as init failed: exitcode={m.group(1)}'
-    verdict = 'PASS' if ok else 'FAIL'
-    print(f'{name}-init: {verdict}: {what} (log: {log})')
+    if f'Run {program} as init process' not in text:
+        return 0, 1, f'init did not start {program}'
+    if m is None:
+        return 0, 1, f'{program} as init did not exit (hang or crash)'
+    code = int(m.group(1), 16)  # a wait status: 0 is exit(0)
+    leaks = sorted(set(LEAK.findall(text)))
+    if mode == 'init':
+        if code == 0:
+            return 1, 0, 'init (PID 1) ran exec_entry in user space and exited 0'
+        return 0, 1, f'exec_entry as init failed: {"; ".join(leaks) or m.group(1)}'
+    if mode == 'user-regs':
+        ok = len(re.findall(r'^success: ', text, re.M))
+        bad = len(re.findall(r'^failure: ', text, re.M))
+        if code == 0 and ok and not bad:
+            return ok, 0, f'user_regs: {ok} tests passed'
+        return ok, max(bad, 1), (f'user_regs failed ({m.group(1)}): '
+                                 f'{"; ".join(leaks) or "see the log"}')
+    if mode == 'user-regs-before':
+        if code != 0 and leaks:
+            return 1, 0, f'user_regs failed, as it must without the fixes: {"; ".join(leaks)}'
+        if code == 0:
+            return 0, 1, 'user_regs passed on a kernel without the fixes'
+        return 0, 1, f'user_regs failed ({m.group(1)}) without naming a register'
+    # cost
+    figure = re.search(r'^getpid_cost: .*$', text, re.M)
+    if code == 0 and figure:
+        return 1, 0, figure.group(0)
+    return 0, 1, 'getpid_cost printed no figure'
+
+
+def main():
+    if len(sys.argv) not in (2, 3) or (len(sys.argv) == 3 and sys.argv[2] not in MODES):
+        sys.exit(f'usage: boot-init.py CONFIG [{"|".join(MODES)}]')
+    name = sys.argv[1]
+    mode = sys.argv[2] if len(sys.argv) == 3 else 'init'
+    program, suffix, extra = MODES[mode]
+    stage = f'{PREFIX}{name}-{suffix}'
+    text = boot(name, program, extra)
+    log = BUILD / 'out' / name / f'console-{suffix}.log'
+    log.write_text(text)
+    passed, failed, what = judge(mode, program, text)
+    verdict = 'PASS' if not failed else 'FAIL'
+    print(f'{stage}: {verdict}: {what} (log: {log})')
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f'{name}-init.tsv').write_text(
-        f'{name}-init\t{int(ok)}\t{int(not ok)}\t0\t{verdict}\n')
-    return 0 if ok else 1
+    if mode.startswith('cost') and not failed:
+        (RESULTS / f'{stage}.txt').write_text(what + '\n')
+    (RESULTS / f'{stage}.tsv').write_text(
+        f'{stage}\t{passed}\t{failed}\t0\t{verdict}\n')
+    return 0 if not failed else 1
 
 
 if __name__ == '__main__':

@@ -4,10 +4,12 @@
 # Build one configuration of the prepared tree, boot it under qemu and run
 # the KUnit suites, all through the kernel's own kunit.py; then judge the run.
 #
-# usage: kunit-run.sh CONFIG [suites|oops]
+# usage: kunit-run.sh CONFIG [suites|oops|before]
 #   suites  every suite but the oopsing one (default)
 #   oops    only powerpc_kthread_return, on the kernel built by "suites";
 #           passes only if the test passed and the BUG names the shim
+#   before  the suites on a tree without the leak fixes: the configuration's
+#           BEFORE_FAILS must fail, naming the register, and the rest pass
 # Environment: SUITE (kunit.py filter glob), LLVM, JOBS, TIMEOUT, BUILD,
 # KERNEL_ARGS and QEMU_ARGS (extra, space-separated), STAGE_PREFIX (for
 # the result names).
@@ -37,8 +39,8 @@ for a in ${QEMU_ARGS:-}; do args+=("--qemu_args=$a"); done
 
 stage=${STAGE_PREFIX:-}$name${LLVM:+-llvm}
 case "$mode" in
-suites)
-	"$REPO/scripts/build-probe.sh" "$CROSS" "$out/initramfs"
+suites|before)
+	"$REPO/scripts/build-initramfs.sh" "$CROSS" "$out/initramfs"
 	for k in $KUNITCONFIGS; do
 		args+=(--kunitconfig "$REPO/kunit/$k.kunitconfig")
 	done
@@ -53,6 +55,14 @@ suites)
 	cmd=run
 	log=$out/console.log
 	json=$out/kunit.json
+	if [ "$mode" = before ]; then
+		[ -n "${BEFORE_FAILS:-}" ] || die "$name has no BEFORE_FAILS: no leak to show"
+		stage=$stage-before
+		log=$out/console-before.log
+		json=$out/kunit-before.json
+		args=("${args[@]/#--json=*/--json=$json}")
+		note "$stage: without the leak fixes, $BEFORE_FAILS must fail"
+	fi
 	;;
 oops)
 	[ -f "$out/vmlinux" ] || die "$out/vmlinux missing: run the suites of $name first"
@@ -67,7 +77,7 @@ oops)
 	json=$out/oops.json
 	;;
 *)
-	die "unknown mode '$mode' (suites or oops)"
+	die "unknown mode '$mode' (suites, oops or before)"
 	;;
 esac
 
@@ -83,6 +93,10 @@ if [ "$rc" != 0 ]; then
 fi
 
 checks=()
+if [ "$mode" = before ]; then
+	checks+=(--expect-fail "$BEFORE_FAILS"
+		 --log-must-match 'exec_entry: ((?:r[0-9]+|ctr|xer|lr) = 0x[0-9a-f]+)')
+fi
 if [ "$mode" = oops ]; then
 	# The BUG must come from the trap in the shim, and the kernel must go on.
 	if ! grep -Eq 'kernel BUG at arch/powerpc/kernel/(interrupt_64|entry_32)\.S' "$log" ||

@@ -25,6 +25,34 @@ if [ -z "${LIBCLANG_PATH:-}" ] && [ -d /usr/lib/llvm-14/lib ]; then
 	export LIBCLANG_PATH=/usr/lib/llvm-14/lib
 fi
 
+# The configurations, one kunit/configs/NAME.conf each.
+config_names() {
+	local f
+	for f in "$REPO"/kunit/configs/*.conf; do
+		basename "$f" .conf
+	done
+}
+
+# conf_get NAME VAR: the value of VAR in configuration NAME ("" if unset).
+conf_get() {
+	# shellcheck source=/dev/null
+	(. "$REPO/kunit/configs/$1.conf" && eval "echo \"\${$2:-}\"")
+}
+
+# The result rows "make mainline" must leave, derived from the configurations.
+mainline_stages() {
+	local c
+	echo mainline-apply
+	for c in $(config_names); do
+		if [ -n "$(conf_get "$c" BEFORE_FAILS)" ]; then
+			echo "mainline-$c-before mainline-$c-user-regs-before"
+			[ -z "$(conf_get "$c" SYSCALL_COST)" ] || echo "mainline-$c-cost-before"
+		fi
+		echo "mainline-$c mainline-$c-oops mainline-$c-init mainline-$c-user-regs"
+		[ -z "$(conf_get "$c" SYSCALL_COST)" ] || echo "mainline-$c-cost"
+	done
+}
+
 # The prerequisites directory a base of version $1 needs ("" for none);
 # exits naming the supported bases for any other version.
 prereqs_for() {

@@ -3,9 +3,13 @@
 #
 # make mainline: the series on current mainline, the way a user gets it
 # there. Fetch the newest mainline source Debian ships (verified, see
-# mainline_source.py), make it a git tree, run "make apply" on it, then
-# build, boot and run the primary configuration's KUnit suites and the
-# oopsing test on it. Results go to $BUILD/results as mainline-*.
+# mainline_source.py), make it a git tree, run "make apply" on it, then,
+# for every configuration, build, boot and run the KUnit suites, the
+# oopsing test, init and the user_regs selftest.
+# Where the leaks showed (big-endian ppc64, ppc32), the same tree without
+# the two leak fixes (arch-powerpc-patches/leak-fixes) is built first: the
+# selftest and the KUnit exec test must fail there, naming the register.
+# Results go to $BUILD/results as mainline-*.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -55,6 +59,15 @@ else
 		printf 'mainline-apply\t0\t1\t0\tFAIL\n' >"$results/mainline-apply.tsv"
 		exit 1
 	fi
+	# The "before" kernel: everything but the leak fixes.
+	git -C "$src" branch -q -D without-leak-fixes 2>/dev/null || true
+	git -C "$src" checkout -q -b without-leak-fixes base
+	while read -r patch; do
+		grep -qxF "$(basename "$patch" | cut -d- -f2-)" "$PATCHES/leak-fixes" && continue
+		git -C "$src" am -q "$patch" ||
+			die "${patch#"$REPO"/} does not apply without the leak fixes"
+	done <<<"$patches"
+	git -C "$src" checkout -q ppc-threads
 	echo "$want $(git -C "$src" rev-parse HEAD)" >"$stamp"
 fi
 printf 'mainline-apply\t1\t0\t0\tPASS\n' >"$results/mainline-apply.tsv"
@@ -64,6 +77,22 @@ note "mainline: $(cat "$results/mainline-base.txt"), series applied"
 # Mainline needs libclang 17 or later for bindgen.
 export LIBCLANG_PATH=/usr/lib/llvm-19/lib
 export TREE=$src BUILD=$ML RESULTS=$results STAGE_PREFIX=mainline-
-"$REPO/scripts/kunit-run.sh" ppc64le-rust || rc=1
-"$REPO/scripts/kunit-run.sh" ppc64le-rust oops || rc=1
+run() {	# run COMMAND...: a failed stage fails the run, the next one still runs
+	"$@" || rc=1
+}
+for c in ${CONFIGS:-$(config_names)}; do
+	cost=$(conf_get "$c" SYSCALL_COST)
+	if [ -n "$(conf_get "$c" BEFORE_FAILS)" ]; then
+		git -C "$src" checkout -q without-leak-fixes
+		run "$REPO/scripts/kunit-run.sh" "$c" before
+		run "$REPO/scripts/boot-init.py" "$c" user-regs-before
+		[ -z "$cost" ] || run "$REPO/scripts/boot-init.py" "$c" cost-before
+		git -C "$src" checkout -q ppc-threads
+	fi
+	run "$REPO/scripts/kunit-run.sh" "$c"
+	run "$REPO/scripts/kunit-run.sh" "$c" oops
+	run "$REPO/scripts/boot-init.py" "$c" init
+	run "$REPO/scripts/boot-init.py" "$c" user-regs
+	[ -z "$cost" ] || run "$REPO/scripts/boot-init.py" "$c" cost
+done
 exit $rc

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make test: the drift check, KUnit on every configuration (suites, the
-# oopsing test and an init boot on the same kernel), the series on current
-# mainline, the script checks, the mutants and the series checks. Every stage runs even if an earlier one
-# failed; the last line totals them all.
+# oopsing test, init and the user_regs selftest on the same kernel), the
+# series on current mainline with and without the leak fixes, the script
+# checks, the mutants and the series checks. Every stage runs even if an
+# earlier one failed; the last line totals them all, and a stage that left
+# no result counts as failed.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -29,22 +31,25 @@ stage drift bash -c '"$0"/scripts/series.py check; rc=$?; \
 	printf "drift\t%d\t%d\t0\t%s\n" $((rc == 0)) $((rc != 0)) \
 	"$([ $rc = 0 ] && echo PASS || echo FAIL)" >"$1/drift.tsv"' "$REPO" "$results"
 expected+=(drift)
-for c in ppc64le-rust ppc64le-c ppc64-be ppc32; do
+for c in $(config_names); do
 	stage "$c" "$REPO/scripts/kunit-run.sh" "$c"
 	stage "$c-oops" "$REPO/scripts/kunit-run.sh" "$c" oops
-	stage "$c-init" "$REPO/scripts/boot-init.py" "$c"
-	expected+=("$c" "$c-oops" "$c-init")
+	stage "$c-init" "$REPO/scripts/boot-init.py" "$c" init
+	stage "$c-user-regs" "$REPO/scripts/boot-init.py" "$c" user-regs
+	expected+=("$c" "$c-oops" "$c-init" "$c-user-regs")
 done
 stage mainline "$REPO/scripts/mainline.sh"
-expected+=(mainline-apply mainline-ppc64le-rust mainline-ppc64le-rust-oops)
+read -ra stages <<<"$(mainline_stages | xargs)"
+expected+=("${stages[@]}")
 # After the primary kernel exists: the hang and panic cases boot it.
 stage selftest "$REPO/scripts/selftest.sh"
 expected+=(selftest)
 stage mutants "$REPO/scripts/mutants.py"
 expected+=(mutants)
 stage check-series "$REPO/scripts/check-series.sh"
-expected+=(check:rustfmtcheck check:clippy check:rustdoc check:htmldocs check:bisect:1:ppc64le-rust
-	check:bisect:7:ppc64le-c)
+n=$(grep -c . "$PATCHES/series")
+expected+=(check:rustfmtcheck check:clippy check:rustdoc check:htmldocs
+	check:bisect:1:ppc64le-rust "check:bisect:$n:ppc64le-c")
 
 echo
 note "time per stage"

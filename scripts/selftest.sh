@@ -137,6 +137,10 @@ if [ -d "$TREE/.git" ]; then
 	rm -rf "$tmp/linux"
 fi
 
+note "make series without a mainline tree"
+expect series-no-mainline 'run "make mainline"' env BUILD=$tmp/empty-build "$REPO/scripts/make_series.py"
+expect series-bad-sender 'want "Full Name <address>"' env SENDER=nobody "$REPO/scripts/make_series.py"
+
 note "missing tools, without root"
 printf '/nonexistent/powerpc64le-linux-gnu-gcc\tgcc-powerpc64le-linux-gnu\n' >"$tmp/tools.tsv"
 chmod -R a+rX "$tmp"

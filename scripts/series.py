@@ -158,7 +158,8 @@ def cmd_check():
             print('series: patches match their sources')
             return 0
         subprocess.run(['diff', '-ru', '-x', 'series', '-x', 'sources',
-                        '-x', 'cover-letter.txt', str(PATCHES), tmp])
+                        '-x', 'cover-letter-*.txt', '-x', 'submissions',
+                        '-x', 'leak-fixes', str(PATCHES), tmp])
         print('error: arch-powerpc-patches/ drifted from the sources; '
               'run "make regen" and commit', file=sys.stderr)
         return 1

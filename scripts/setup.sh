@@ -31,18 +31,17 @@ if [ -n "$missing" ]; then
 		die "missing packages: $missing (run as root, or: apt-get install $missing)"
 	fi
 	note "installing Debian packages: $missing"
-	if ! find /var/lib/apt/lists -name '*Packages*' | grep -q .; then
-		apt-get update -q >/dev/null
+	# Fresh machines have stale or no package lists: update them first
+	# when apt does not know every package, instead of failing once.
+	# shellcheck disable=SC2086
+	if ! apt-cache show $missing >/dev/null 2>&1; then
+		note "updating the package lists"
+		apt-get update -q >/dev/null || die "apt-get update failed"
 	fi
 	# shellcheck disable=SC2086
-	if ! DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y -q \
-		--no-install-recommends $missing >/dev/null; then
-		apt-get update -q >/dev/null
-		# shellcheck disable=SC2086
-		DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y -q \
-			--no-install-recommends $missing >/dev/null ||
-			die "could not install: $missing (apt-get install $missing)"
-	fi
+	DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes apt-get install -y -q \
+		--no-install-recommends $missing >/dev/null ||
+		die "could not install: $missing (apt-get install $missing)"
 	while read -r tool pkg; do
 		[ -n "$tool" ] || continue
 		have "$tool" || die "$tool still missing after installing $pkg"

@@ -5,6 +5,8 @@
 A run passes only if kunit.py succeeded, every expected suite ran, no test
 failed or crashed, and every skip is one the configuration allows. Skip
 reasons come from the console log, since the JSON does not keep them.
+On a kernel without the fixes (--expect-fail), the named tests must fail
+instead, and the log must show why (--log-must-match).
 Prints one line per suite and appends a row to the results file.
 """
 
@@ -45,6 +47,10 @@ def main():
     ap.add_argument('--results', required=True)
     ap.add_argument('--also-fail', action='append', default=[],
                     help='a failed check made outside KUnit, counted as a test')
+    ap.add_argument('--expect-fail', default='',
+                    help='tests that must fail: they show a bug this kernel has')
+    ap.add_argument('--log-must-match', default='',
+                    help='a regex the console log must match when --expect-fail is given')
     a = ap.parse_args()
 
     expected = a.suites.split()
@@ -52,6 +58,7 @@ def main():
         suite_glob = a.filter_glob.split('.', 1)[0]
         expected = [s for s in expected if fnmatch.fnmatch(s, suite_glob)]
     allowed = set(a.allow_skip.split())
+    must_fail = set(a.expect_fail.split())
 
     try:
         with open(a.json) as f:
@@ -67,7 +74,15 @@ def main():
     for name, status in results:
         suite = name.split('.', 1)[0]
         by_suite.setdefault(suite, []).append((name, status))
-        if status == 'PASS':
+        if name in must_fail:
+            must_fail.discard(name)
+            if status == 'FAIL':
+                passed += 1
+                print(f'  {name} failed, as it must on this kernel')
+            else:
+                failed += 1
+                problems.append(f'{name}: {status}, but it must fail on this kernel')
+        elif status == 'PASS':
             passed += 1
         elif status == 'SKIP':
             why = reasons.get(name.split('.')[-1], 'no reason printed')
@@ -87,10 +102,25 @@ def main():
             failed += 1
             problems.append(f'suite {suite} did not run (crash, timeout or '
                             'missing config)')
+    for name in sorted(must_fail):
+        failed += 1
+        problems.append(f'{name} did not run, but it must fail on this kernel')
+    if a.expect_fail and a.log_must_match:
+        try:
+            text = open(a.log, errors='replace').read()
+        except OSError:
+            text = ''
+        found = re.findall(a.log_must_match, text, re.M)
+        if found:
+            print(f'  the log names it: {"; ".join(sorted(set(found)))}')
+        else:
+            failed += 1
+            problems.append(f'the log has no line matching {a.log_must_match!r}')
     for msg in a.also_fail:
         failed += 1
         problems.append(msg)
-    if a.kunit_rc and not problems:
+    # kunit.py fails a run with a failed test: the expected ones say nothing.
+    if a.kunit_rc and not problems and not a.expect_fail:
         failed += 1
         problems.append(f'kunit.py exited with {a.kunit_rc}')
     if not results:

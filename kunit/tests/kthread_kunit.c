@@ -12,6 +12,7 @@
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/initrd.h>
 #include <linux/jiffies.h>
 #include <linux/kallsyms.h>
 #include <linux/kernel.h>
@@ -30,8 +31,11 @@
 #include <asm/switch_to.h>
 #include <asm/text-patching.h>
 
-/* Placed in the initramfs by the test harness; see kunit/probe/probe.c. */
-#define PROBE_PATH	"/ppc_kthread_probe"
+/*
+ * tools/testing/selftests/powerpc/user_regs/exec_entry, which checks the
+ * registers exec gave it, if the initramfs has it there.
+ */
+#define EXEC_ENTRY_PATH	"/exec_entry"
 #define MSR_NOT_YET	(MSR_PR | MSR_FP | MSR_VEC | MSR_VSX)
 #define TRACE_DEPTH	32
 
@@ -48,7 +52,7 @@ struct child_report {
 	unsigned long trace[TRACE_DEPTH];
 	unsigned int trace_len;
 	int reliable;			/* entries, or -EINVAL if unreliable */
-	bool exec;			/* user-mode child: exec the probe */
+	bool exec;			/* user-mode child: exec exec_entry */
 	int exec_ret;
 };
 
@@ -78,7 +82,7 @@ static int kthread_entry_recorder(void *data)
 /* Runs from ret_from_kernel_user_thread, like init or a usermode helper. */
 static int user_mode_entry_recorder(void *data)
 {
-	static const char *const argv[] = { PROBE_PATH, NULL };
+	static const char *const argv[] = { EXEC_ENTRY_PATH, NULL };
 	static const char *const envp[] = { NULL };
 	struct child_report *r = data;
 
@@ -87,7 +91,7 @@ static int user_mode_entry_recorder(void *data)
 	r->kthread_flag = current->flags & PF_KTHREAD;
 	record_stack(r);
 	if (r->exec) {
-		r->exec_ret = kernel_execve(PROBE_PATH, argv, envp);
+		r->exec_ret = kernel_execve(EXEC_ENTRY_PATH, argv, envp);
 		if (!r->exec_ret)
 			return 0; /* to user space, through the syscall exit */
 	}
@@ -328,13 +332,6 @@ static void kthread_stop_returns_value(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kthread_stop(slot->task), SPAWN_RET);
 }
 
-static void all_cpus_online(struct kunit *test)
-{
-	if (num_possible_cpus() < 2)
-		kunit_skip(test, "uniprocessor machine: no secondary CPU to bring up");
-	KUNIT_EXPECT_EQ(test, num_online_cpus(), num_possible_cpus());
-}
-
 static void kthread_bound_to_each_cpu(struct kunit *test)
 {
 	struct spawn_slot *slots = new_slots(test, nr_cpu_ids);
@@ -412,7 +409,6 @@ static void user_kthread_trace_ends_at_shim(struct kunit *test)
 static struct kunit_case spawn_cases[] = {
 	KUNIT_CASE(kthread_arg_identity),
 	KUNIT_CASE(kthread_stop_returns_value),
-	KUNIT_CASE(all_cpus_online),
 	KUNIT_CASE(kthread_bound_to_each_cpu),
 	KUNIT_CASE(many_concurrent_kthreads),
 	KUNIT_CASE(kthread_trace_ends_at_shim),
@@ -427,8 +423,8 @@ static struct kunit_suite spawn_suite = {
 
 /* --- exec --- */
 
-/* Exit codes of the probe; its source in the test harness defines them. */
-static void expect_probe_passed(struct kunit *test, int code)
+/* Exit codes of exec_entry; the console has its full report. */
+static void expect_exec_entry_passed(struct kunit *test, int code)
 {
 	static const char *const fixed[] = {
 		[0x3c] = "rt_sigaction() failed",
@@ -442,39 +438,41 @@ static void expect_probe_passed(struct kunit *test, int code)
 	if (!code)
 		return;
 	if (code < ARRAY_SIZE(fixed) && fixed[code])
-		KUNIT_FAIL(test, "probe: %s", fixed[code]);
+		KUNIT_FAIL(test, "exec_entry: %s", fixed[code]);
 	else if ((code & 0xe0) == 0x80)
-		KUNIT_FAIL(test, "probe: r%d not as exec set it at entry",
+		KUNIT_FAIL(test, "exec_entry: r%d not as exec set it at entry",
 			   code & 0x1f);
 	else if ((code & 0xe0) == 0x40)
-		KUNIT_FAIL(test, "probe: r%d in its signal frame differs from what it had",
+		KUNIT_FAIL(test, "exec_entry: r%d in its signal frame differs from what it had",
 			   code & 0x1f);
 	else if (code >= 0xb0 && code < 0xb0 + ELF_NGREG)
-		KUNIT_FAIL(test, "probe: a kernel address in its signal frame, entry %d",
+		KUNIT_FAIL(test, "exec_entry: a kernel address in its signal frame, entry %d",
 			   code - 0xb0);
 	else
-		KUNIT_FAIL(test, "probe: unknown exit code %#x", code);
+		KUNIT_FAIL(test, "exec_entry: unknown exit code %#x", code);
 }
 
-static void user_kthread_execs_probe(struct kunit *test)
+static void user_kthread_exec_regs(struct kunit *test)
 {
 	struct child_report *r = new_report(test);
 	int status;
 
 	r->exec = true;
+	/* Built-in tests run before init waits for the initramfs to unpack. */
+	wait_for_initramfs();
 	status = run_child(test, user_mode_entry_recorder, r, true);
 	if (r->exec_ret == -ENOENT)
 		kunit_skip(test, "no %s in the initramfs (CONFIG_INITRAMFS_SOURCE)",
-			   PROBE_PATH);
+			   EXEC_ENTRY_PATH);
 	KUNIT_ASSERT_EQ_MSG(test, r->exec_ret, 0, "kernel_execve(%s) failed",
-			    PROBE_PATH);
+			    EXEC_ENTRY_PATH);
 	KUNIT_ASSERT_EQ_MSG(test, status & 0x7f, 0,
-			    "the probe died of signal %d", status & 0x7f);
-	expect_probe_passed(test, (status >> 8) & 0xff);
+			    "exec_entry died of signal %d", status & 0x7f);
+	expect_exec_entry_passed(test, (status >> 8) & 0xff);
 }
 
 static struct kunit_case exec_cases[] = {
-	KUNIT_CASE(user_kthread_execs_probe),
+	KUNIT_CASE(user_kthread_exec_regs),
 	{}
 };
 
