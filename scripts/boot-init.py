@@ -15,8 +15,9 @@ usage: boot-init.py CONFIG [MODE]
   user-regs-before on a kernel without the fixes: /user_regs must fail and
                    name a leaked register and its value
   cost             /getpid_cost under qemu -icount shift=0: instructions
-                   per getpid(), kept in RESULTS/<stage>.txt
+                   per getpid()
   cost-before      the same, on a kernel without the fixes
+The verdict line is also kept in RESULTS/<stage>.txt, for make series.
 Environment: BUILD, TREE, RESULTS, TIMEOUT, STAGE_PREFIX (as kunit-run.sh).
 """
 
@@ -125,8 +126,7 @@ def main():
     verdict = 'PASS' if not failed else 'FAIL'
     print(f'{stage}: {verdict}: {what} (log: {log})')
     RESULTS.mkdir(parents=True, exist_ok=True)
-    if mode.startswith('cost') and not failed:
-        (RESULTS / f'{stage}.txt').write_text(what + '\n')
+    (RESULTS / f'{stage}.txt').write_text(what + '\n')
     (RESULTS / f'{stage}.tsv').write_text(
         f'{stage}\t{passed}\t{failed}\t0\t{verdict}\n')
     return 0 if not failed else 1

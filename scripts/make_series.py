@@ -118,33 +118,46 @@ def table(header, body):
 
 def verdict(found, stage):
     r = found.get(stage)
-    return f'{r[4]} ({r[1]}/{r[2]}/{r[3]})' if r else 'not run'
+    return f'{r[4]} ({r[1]}/{r[2]}/{r[3]} pass/fail/skip)' if r else 'not run'
 
 
 def registers(text):
-    regs = re.findall(r'\b(r\d+|ctr|xer|lr) = 0x', text)
-    return ', '.join(dict.fromkeys(regs)) if regs else ''
+    """The registers a verdict line names, as "r0 r4-r12 r14 ctr"."""
+    found = set(re.findall(r'\b(r\d+|ctr|xer|lr) = 0x', text))
+    gprs = sorted(int(r[1:]) for r in found if r.startswith('r'))
+    runs = []
+    for n in gprs:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    names = [f'r{a}' if a == b else f'r{a}-r{b}' for a, b in runs]
+    return ' '.join(names + [r for r in ('ctr', 'lr', 'xer') if r in found])
 
 
 def fixes_matrix(found):
-    body = []
+    lines = []
     for c in configs():
         p = f'mainline-{c}'
+        lines.append(f'  {c} ({conf(c)["MACHINE"]})')
         if conf(c)['BEFORE_FAILS']:
             r = found.get(f'{p}-user-regs-before')
             regs = registers(detail(f'{p}-user-regs-before'))
-            before = ('fails: ' + regs if r and r[4] == 'PASS' and regs else
-                      'not run' if not r else 'DID NOT FAIL')
+            sel = (f'user_regs fails ({regs})' if r and r[4] == 'PASS' and regs else
+                   'user_regs NOT RUN' if not r else 'user_regs DID NOT FAIL')
             k = found.get(f'{p}-before')
-            kbefore = ('exec test fails' if k and k[4] == 'PASS' else
-                       'not run' if not k else 'UNEXPECTED')
+            kun = ('the KUnit exec test fails' if k and k[4] == 'PASS' else
+                   'KUnit NOT RUN' if not k else 'KUnit NOT AS EXPECTED')
+            lines.append(f'    without 2 and 3: {sel},')
+            lines.append(f'                     {kun}')
         else:
-            before, kbefore = 'not affected', 'not affected'
-        after = found.get(f'{p}-user-regs')
-        body.append([c, conf(c)['MACHINE'], before, kbefore,
-                     after[4] if after else 'not run', verdict(found, p)])
-    return table(['config', 'qemu', 'user_regs without', 'KUnit without',
-                  'user_regs with', 'KUnit with (pass/fail/skip)'], body)
+            lines.append('    without 2 and 3: not built (INTERRUPT_SANITIZE_REGISTERS=y,')
+            lines.append('                     so not affected)')
+        sel = found.get(f'{p}-user-regs')
+        sel = 'user_regs ' + ('passes' if sel and sel[4] == 'PASS' else
+                              'NOT RUN' if not sel else 'FAILS')
+        lines.append(f'    with 2 and 3:    {sel}, KUnit {verdict(found, p)}')
+    return '\n'.join(lines)
 
 
 def rfc_matrix(found):

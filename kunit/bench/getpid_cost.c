@@ -39,7 +39,10 @@ static inline void raw_getpid(void)
 		       "r12", "cr0", "ctr", "xer", "memory");
 }
 
-/* The same loop with the "sc" left out. */
+/*
+ * The same loop with the "sc" left out: apart from that it must compile to
+ * the same code as raw_getpid(), so that its cost is what to subtract.
+ */
 static inline void no_syscall(void)
 {
 	register long r0 asm("r0") = __NR_getpid;
