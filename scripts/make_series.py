@@ -224,6 +224,13 @@ def make_one(name, prefix, series, commits, template, fields, extra_files):
     to, cc = maintainers(patches, extra_files)
 
     title, body = template.split('\n', 1)
+    if not sender():
+        # Like format-patch's own markers: the sender must act on it.
+        body = ('*** SENDER: these patches are from and signed off by a placeholder,\n'
+                f'{PLACEHOLDER}. Run: make series SENDER="Your Name <address>"\n'
+                'to put your name in From: and Signed-off-by: in every patch. By\n'
+                'signing off you certify the Developer\'s Certificate of Origin. ***\n\n'
+                + body.lstrip('\n'))
     cover = out / '0000-cover-letter.patch'
     text = cover.read_text()
     text = text.replace('*** SUBJECT HERE ***', title)
