@@ -20,6 +20,7 @@ SENDER="Name <address>" replaces the placeholder author and Signed-off-by.
 import os
 import re
 import shutil
+import textwrap
 import subprocess
 import sys
 from pathlib import Path
@@ -118,7 +119,7 @@ def table(header, body):
 
 def verdict(found, stage):
     r = found.get(stage)
-    return f'{r[4]} ({r[1]}/{r[2]}/{r[3]} pass/fail/skip)' if r else 'not run'
+    return f'{r[4]} {r[1]}/{r[2]}/{r[3]}' if r else 'not run'
 
 
 def registers(text):
@@ -156,7 +157,7 @@ def fixes_matrix(found):
         sel = found.get(f'{p}-user-regs')
         sel = 'user_regs ' + ('passes' if sel and sel[4] == 'PASS' else
                               'NOT RUN' if not sel else 'FAILS')
-        lines.append(f'    with 2 and 3:    {sel}, KUnit {verdict(found, p)}')
+        lines.append(f'    with 2 and 3:    {sel}, KUnit {verdict(found, p)} (pass/fail/skip)')
     return '\n'.join(lines)
 
 
@@ -165,9 +166,11 @@ def rfc_matrix(found):
     for base, prefix in (('6.12.y', ''), ('mainline', 'mainline-')):
         for c in configs():
             p = prefix + c
-            body.append([f'{base}, {conf(c)["DESCRIPTION"]}', conf(c)['MACHINE'],
-                         verdict(found, p), verdict(found, p + '-oops')])
-    return table(['base, configuration', 'qemu', 'KUnit (pass/fail/skip)', 'oops test'], body)
+            body.append([f'{base}, {conf(c)["DESCRIPTION"]}', verdict(found, p),
+                         verdict(found, p + '-oops')])
+    machines = '; '.join(f'{c}: {conf(c)["MACHINE"]}' for c in configs())
+    return (table(['base, configuration', 'KUnit p/f/s', 'oops test'], body)
+            + f'\n\nqemu machines: {machines}.')
 
 
 def cost(found):
@@ -232,9 +235,15 @@ def make_one(name, prefix, series, commits, template, fields, extra_files):
                 'signing off you certify the Developer\'s Certificate of Origin. ***\n\n'
                 + body.lstrip('\n'))
     cover = out / '0000-cover-letter.patch'
+    body = body.format(**fields).strip('\n')
+    # Filled-in values can make lines long: re-wrap prose, keep tables.
+    body = '\n\n'.join(
+        textwrap.fill(' '.join(para.split()), 72)
+        if max(map(len, para.splitlines())) > 72 and not para.startswith((' ', '-'))
+        else para for para in body.split('\n\n'))
     text = cover.read_text()
     text = text.replace('*** SUBJECT HERE ***', title)
-    text = text.replace('*** BLURB HERE ***', body.format(**fields).strip('\n'))
+    text = text.replace('*** BLURB HERE ***', body)
     # format-patch dates the cover letter now; use the last patch's date.
     last_date = re.search(r'^Date: .*$', patches[-1].read_text(), re.M).group(0)
     text = re.sub(r'^Date: .*$', last_date, text, count=1, flags=re.M)
