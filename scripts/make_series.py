@@ -102,9 +102,10 @@ def detail(stage):
 
 def conf(name):
     out = subprocess.run(['bash', '-c', f'. "{REPO}/kunit/configs/{name}.conf" && '
-                          'echo "$DESCRIPTION"; echo "$MACHINE"; echo "${BEFORE_FAILS:-}"'],
+                          'echo "$DESCRIPTION"; echo "$MACHINE"; echo "${BEFORE_FAILS:-}"; '
+                          'echo "${SYSCALL_COST:-}"'],
                          text=True, capture_output=True).stdout.split('\n')
-    return {'DESCRIPTION': out[0], 'MACHINE': out[1], 'BEFORE_FAILS': out[2]}
+    return dict(zip(['DESCRIPTION', 'MACHINE', 'BEFORE_FAILS', 'SYSCALL_COST'], out))
 
 
 def configs():
@@ -174,15 +175,22 @@ def rfc_matrix(found):
 
 
 def cost(found):
-    figures = []
-    for stage in ('mainline-ppc32-cost-before', 'mainline-ppc32-cost'):
-        m = re.search(r'([\d.]+) instructions per getpid', detail(stage))
-        figures.append(float(m.group(1)) if m else None)
-    if None in figures:
-        return 'not measured (run make test)'
-    before, after = figures
-    return (f'{before:.2f} -> {after:.2f} instructions, +{after - before:.2f} '
-            f'({after / before:.4f}x)')
+    """getpid() before and after, on the configurations with SYSCALL_COST."""
+    out = []
+    for c in configs():
+        if not conf(c)['SYSCALL_COST']:
+            continue
+        figures = []
+        for stage in (f'mainline-{c}-cost-before', f'mainline-{c}-cost'):
+            m = re.search(r'([\d.]+) instructions per getpid', detail(stage))
+            figures.append(float(m.group(1)) if m else None)
+        if None in figures:
+            out.append(f'{c}: not measured (run make test)')
+            continue
+        before, after = figures
+        out.append(f'{c}: {before:.2f} -> {after:.2f} instructions, '
+                   f'+{after - before:.2f} ({after / before:.4f}x)')
+    return '; '.join(out) or 'not measured'
 
 
 def maintainers(patches, extra_files=()):
