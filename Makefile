@@ -1,74 +1,123 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# sources (this repo) -> tree (build/linux + arch-powerpc-patches) ->
-# build (kunit.py, one dir per configuration) -> qemu -> verdict.
-# See README.md. Variables: KSRC, CONFIG, SUITE, LLVM, JOBS, TIMEOUT, BUILD.
+# sources (arch-powerpc-patches/) -> tree (scripts/tree/) -> build
+# (scripts/build/, kunit.py) -> qemu (scripts/qemu/) -> verdict
+# (scripts/verdict/, scripts/harness/results.py). See README.md.
+# Variables: KDIR (KSRC is an alias), CONFIG, SUITE, LLVM, JOBS, TIMEOUT,
+# BUILD, SENDER.
 
 SHELL := /bin/bash
+# Debian's python3, rustc and bindgen, not a pyenv or rustup shim first on PATH.
+export PATH := /usr/bin:/usr/local/bin:$(PATH)
+KDIR ?= $(KSRC)
+KSRC := $(KDIR)
 BUILD ?= $(if $(KSRC),$(CURDIR)/build/ksrc,$(CURDIR)/build)
 TREE := $(BUILD)/linux
-CONFIG ?= ppc64le-rust
-CONFIGS := $(basename $(notdir $(wildcard kunit/configs/*.conf)))
-export BUILD TREE KSRC LLVM JOBS SUITE TIMEOUT SENDER
+RESULTS := $(BUILD)/results
+# $(shell) does not see exported variables before GNU make 4.4.
+export PYTHONPATH := $(CURDIR)/scripts
+CONFIGS := $(shell PYTHONPATH=scripts python3 scripts/harness/configs.py names)
+CONFIG ?= $(firstword $(CONFIGS))
+export BUILD TREE KSRC LLVM JOBS SUITE TIMEOUT SENDER RESULTS
+# One identity and date for every commit the harness makes: the base
+# commit, and so base-commit: in the cover letters, is the same everywhere.
+export GIT_AUTHOR_NAME := ppc-threads harness
+export GIT_AUTHOR_EMAIL := harness@localhost
+export GIT_COMMITTER_NAME := ppc-threads harness
+export GIT_COMMITTER_EMAIL := harness@localhost
+export GIT_COMMITTER_DATE := 2025-01-01T00:00:00+0000
 
-.PHONY: all kunit test setup tree regen check-drift mutants check-series \
-	series apply mainline selftest clean help
+# make test: one stage/NAME target per stage, run with make -k, each
+# leaving $(RESULTS)/NAME.tsv; the expected list is these names, so the
+# total counts a stage that left nothing as failed.
+KUNIT_STAGES := $(shell PYTHONPATH=scripts python3 scripts/harness/configs.py stages)
+MAINLINE_STAGES := $(shell PYTHONPATH=scripts python3 scripts/harness/configs.py stages mainline-)
+TEST_TARGETS := drift harness-tests $(KUNIT_STAGES) mainline bad-input mutants check-series
+TEST_RESULTS := drift harness-tests $(KUNIT_STAGES) $(MAINLINE_STAGES) bad-input mutants check-series
+RECORD := scripts/harness/results.py run $(RESULTS)
+# stage NAME, COMMAND: run it, say how long it took, keep the time.
+stage = @echo "==> stage $(1)"; start=$$SECONDS; $(2); rc=$$?; \
+	printf '%-30s %5d s  %s\n' $(1) $$((SECONDS - start)) $$([ $$rc = 0 ] && echo ok || echo FAILED) \
+	| tee -a $(RESULTS)/times.txt; exit $$rc
+
+.PHONY: all help kunit test setup tree export mutants check-series series apply \
+	mainline bad-input harness-tests clean
 
 all: help
 
 help:
-	@echo "make kunit         build, boot and run the KUnit suites (CONFIG=$(CONFIG))"
-	@echo "make test          everything kunit checks, on all configurations, plus the other checks"
-	@echo "make mutants       break the Rust helpers on purpose; the tests must notice"
-	@echo "make check-series  checkpatch, bisectability, Rust lint and build checks"
-	@echo "make series        the submission, git format-patch style, in $(BUILD)/series"
-	@echo "make apply KSRC=   apply the series to your git tree, on a new branch"
-	@echo "make mainline      the series on current mainline (Debian's newest linux-source), every"
-	@echo "                   configuration, with and without the leak fixes"
-	@echo "make regen         regenerate arch-powerpc-patches/ from the sources"
+	@echo "make kunit          build, boot and run the KUnit suites (CONFIG=$(CONFIG))"
+	@echo "make test           every stage below, on all configurations and both bases"
+	@echo "make mainline       the series on Debian's newest linux-source, all configurations,"
+	@echo "                    and without the leak fixes where they leaked"
+	@echo "make mutants        break the Rust helpers on purpose; the tests must notice"
+	@echo "make check-series   checkpatch, bisect builds (git rebase -x), Rust lints, htmldocs"
+	@echo "make harness-tests  the harness's own tests (pytest)"
+	@echo "make bad-input      the harness's bad-input cases"
+	@echo "make export         write arch-powerpc-patches/ from the commits in $(TREE)"
+	@echo "make series         the two submissions, in $(BUILD)/series (SENDER=)"
+	@echo "make apply KDIR=    apply the series to your git tree, on a new branch"
 	@echo "configurations: $(CONFIGS)"
 
 setup:
-	@scripts/setup.sh
+	@scripts/setup/install-tools.sh
 
 tree: setup
-	@scripts/prepare-tree.sh
+	@scripts/tree/prepare.sh
+
+export:
+	@scripts/harness/series.py export
 
 kunit: tree
 	@rm -rf $(BUILD)/results-kunit
-	@RESULTS=$(BUILD)/results-kunit scripts/kunit-run.sh $(CONFIG); rc=$$?; \
-	 scripts/summary.py $(BUILD)/results-kunit $(CONFIG)$(if $(LLVM),-llvm) | tail -n 1; exit $$rc
+	@RESULTS=$(BUILD)/results-kunit scripts/qemu/run-kunit.sh $(CONFIG); rc=$$?; \
+	 scripts/harness/results.py summary $(BUILD)/results-kunit | tail -n 1; exit $$rc
 
 test: tree
-	@scripts/make-test.sh
-
-regen: tree
-	@scripts/series.py regen
-
-check-drift: tree
-	@scripts/series.py check
-
-mutants: tree
-	@scripts/mutants.py
-
-check-series: tree
-	@scripts/check-series.sh
-
-series:
-	@scripts/make_series.py
-
-apply:
-	@scripts/apply.sh
+	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	-@$(MAKE) -k --no-print-directory $(addprefix stage/,$(TEST_TARGETS))
+	@echo; echo "==> time per stage"; cat $(RESULTS)/times.txt; echo
+	@scripts/harness/results.py summary $(RESULTS) $(TEST_RESULTS)
 
 mainline: setup
 	@rm -rf $(BUILD)/results-mainline
-	@RESULTS=$(BUILD)/results-mainline BUILD=$(BUILD) scripts/mainline.sh; rc=$$?; \
-	 scripts/summary.py $(BUILD)/results-mainline $$(. scripts/lib.sh; mainline_stages) | \
+	@RESULTS=$(BUILD)/results-mainline scripts/tree/mainline.sh; rc=$$?; \
+	 scripts/harness/results.py summary $(BUILD)/results-mainline $(MAINLINE_STAGES) | \
 	 tail -n 1; exit $$rc
 
-selftest:
-	@scripts/selftest.sh
+mutants check-series bad-input harness-tests: tree
+	@mkdir -p $(RESULTS)
+	@$(MAKE) --no-print-directory stage/$@
+
+series:
+	@scripts/submit/submissions.py
+
+apply:
+	@scripts/tree/apply.sh
 
 clean:
-	rm -rf $(BUILD)/out $(BUILD)/results $(BUILD)/results-kunit $(BUILD)/results-mainline \
+	rm -rf $(BUILD)/out $(RESULTS) $(BUILD)/results-kunit $(BUILD)/results-mainline \
 		$(BUILD)/mutants $(BUILD)/series $(BUILD)/mainline/out
+
+# The stages. Files named stage/... never exist, so each always runs.
+stage/drift:
+	$(call stage,drift,$(RECORD) drift scripts/harness/series.py check)
+stage/harness-tests:
+	$(call stage,harness-tests,$(RECORD) harness-tests python3 -m pytest -q scripts/tests)
+$(addprefix stage/,$(CONFIGS)): stage/%:
+	$(call stage,$*,scripts/qemu/run-kunit.sh $*)
+stage/%-oops: stage/%
+	$(call stage,$*-oops,scripts/qemu/run-kunit.sh $* oops)
+stage/%-init: stage/%
+	$(call stage,$*-init,scripts/qemu/boot-init.py $* init)
+stage/%-user-regs: stage/%
+	$(call stage,$*-user-regs,scripts/qemu/boot-init.py $* user-regs)
+stage/mainline:
+	$(call stage,mainline,scripts/tree/mainline.sh)
+# The hang and panic cases boot the primary kernel.
+stage/bad-input: stage/$(CONFIG)
+	$(call stage,bad-input,scripts/tests/bad-input.sh)
+stage/mutants: stage/$(CONFIG)
+	$(call stage,mutants,scripts/checks/mutants.py)
+stage/check-series: stage/ppc64le-rust stage/ppc64le-c
+	$(call stage,check-series,scripts/checks/check-series.sh)

@@ -1,5 +1,6 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
-# Shared helpers for the scripts in this directory. Source it; do not run it.
+# Shared helpers for the harness's bash scripts. Source it; do not run it.
 
 die() {
 	echo "error: $*" >&2
@@ -15,9 +16,11 @@ note() {
 export PATH="/usr/bin:/usr/local/bin:$PATH"
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export PYTHONPATH=$REPO/scripts
 BUILD=${BUILD:-$REPO/build}
 TREE=${TREE:-$BUILD/linux}
-PATCHES=${PATCHES:-$REPO/arch-powerpc-patches}
+export PATCHES=$REPO/arch-powerpc-patches
+RESULTS=${RESULTS:-$BUILD/results}
 
 # bindgen takes the newest libclang it finds; 6.12 builds were measured
 # with Debian's default (14). Mainline needs 17 or later (mainline.sh).
@@ -25,68 +28,94 @@ if [ -z "${LIBCLANG_PATH:-}" ] && [ -d /usr/lib/llvm-14/lib ]; then
 	export LIBCLANG_PATH=/usr/lib/llvm-14/lib
 fi
 
-# The configurations, one kunit/configs/NAME.conf each.
-config_names() {
-	local f
-	for f in "$REPO"/kunit/configs/*.conf; do
-		basename "$f" .conf
-	done
+# kernel_version DIR: what "make kernelversion" says in the kernel tree DIR
+# (for powerpc, so that a tree with only scripts/ and arch/powerpc/ will do).
+kernel_version() {
+	make -s -C "$1" ARCH=powerpc kernelversion 2>/dev/null
 }
 
-# conf_get NAME VAR: the value of VAR in configuration NAME ("" if unset).
-conf_get() {
-	# shellcheck source=/dev/null
-	(. "$REPO/kunit/configs/$1.conf" && eval "echo \"\${$2:-}\"")
+# series_py ARGS...: the series' patch lists and stamps (harness/series.py).
+series_py() {
+	python3 "$REPO/scripts/harness/series.py" "$@"
 }
 
-# The result rows "make mainline" must leave, derived from the configurations.
-mainline_stages() {
-	local c
-	echo mainline-apply
-	for c in $(config_names); do
-		if [ -n "$(conf_get "$c" BEFORE_FAILS)" ]; then
-			echo "mainline-$c-before mainline-$c-user-regs-before"
-			[ -z "$(conf_get "$c" SYSCALL_COST)" ] || echo "mainline-$c-cost-before"
+# record STAGE PASSED FAILED [SKIPPED]: a result row (harness/results.py).
+record() {
+	python3 "$REPO/scripts/harness/results.py" record "$RESULTS" "$@"
+}
+
+# check NAME STATUS [DETAIL]: one row of check-series's results.
+check() {
+	python3 "$REPO/scripts/harness/results.py" add "$RESULTS" check-series "check:$1" \
+		$(($2 == 0)) $(($2 != 0))
+	echo "  $([ "$2" = 0 ] && echo PASS || echo FAIL) $1${3:+: $3}"
+}
+
+# check_kernel_tree DIR WHAT: DIR is a clean git tree of a supported kernel.
+check_kernel_tree() {
+	local dir=$1 what=$2
+	[ -d "$dir" ] || die "$what does not exist"
+	[ -f "$dir/Makefile" ] && [ -d "$dir/arch/powerpc" ] && [ -f "$dir/Kconfig" ] ||
+		die "$what is not a Linux kernel tree"
+	git -C "$dir" rev-parse --verify -q HEAD >/dev/null ||
+		die "$what is not a git tree (git init and commit it first)"
+	[ "$(git -C "$dir" rev-parse --show-toplevel)" = "$(cd "$dir" && pwd -P)" ] ||
+		die "$what is inside another git repository, not a kernel git tree"
+	series_py paths "$(kernel_version "$dir")" >/dev/null || exit 1
+	[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] ||
+		die "$what has uncommitted changes; commit or stash them first (nothing was changed)"
+	[ ! -d "$(git -C "$dir" rev-parse --git-dir)/rebase-apply" ] ||
+		die "$what has a git am or rebase in progress; finish it first"
+}
+
+# git_am_all DIR PATCH-LIST: apply each patch; on a conflict abort the am,
+# name the patch and the file, and return 1 with DIR at the last good commit.
+git_am_all() {
+	local dir=$1 patch out
+	while read -r patch; do
+		[ -n "$patch" ] || continue
+		if ! out=$(git -C "$dir" am -q --keep-cr "$patch" 2>&1); then
+			git -C "$dir" am --abort >/dev/null 2>&1 || true
+			echo "$out" | grep -E '^(error|Patch failed)' >&2 || echo "$out" >&2
+			echo "error: patch ${patch#"$REPO"/} does not apply to $(kernel_version "$dir")" >&2
+			return 1
 		fi
-		echo "mainline-$c mainline-$c-oops mainline-$c-init mainline-$c-user-regs"
-		[ -z "$(conf_get "$c" SYSCALL_COST)" ] || echo "mainline-$c-cost"
-	done
+	done <<<"$2"
 }
 
-# The prerequisites directory a base of version $1 needs ("" for none);
-# exits naming the supported bases for any other version.
-prereqs_for() {
-	python3 "$REPO/scripts/bases.py" "$1" || exit 1
-}
-
-# The patches to apply to a base of version $1, in order, one path a line.
-patches_for() {
-	local d dir patch
-	dir=$(prereqs_for "$1") || exit 1
-	for d in ${dir:+"$PATCHES/$dir"} "$PATCHES"; do
-		while read -r patch; do
-			[ -n "$patch" ] && echo "$d/$patch"
-		done <"$d/series"
+# progress LABEL PID [LOG]: while PID runs, say every 30 s how long it has
+# taken and, from kunit.py's LOG, its step, so that a cold build is not
+# silent for minutes.
+progress() {
+	local label=$1 pid=$2 log=${3:-} start=$SECONDS next=30 step
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		if (( SECONDS - start >= next )); then
+			step=$( [ -z "$log" ] || grep -E '^\[..:..:..\] [A-Z]' "$log" 2>/dev/null | tail -n 1 | cut -c 12-)
+			printf '  ... %s: %dm%02ds%s\n' "$label" $((next / 60)) $((next % 60)) "${step:+, $step}"
+			next=$((next + 30))
+		fi
 	done
 }
 
 # Unpack a Debian linux-source tarball into DEST and commit it as branch
-# "pristine", tag "base". A fixed identity and date make the commit the
-# same on every machine. "%v" in SUBJECT becomes the kernel version.
+# "pristine", tag "base". The fixed identity (from the Makefile) and date
+# make the commit the same on every machine. "%v" in SUBJECT becomes the
+# kernel version.
 import_source_tarball() {	# TARBALL DEST SUBJECT
 	local tarball=$1 dest=$2 subject=$3 tmp=$2.unpack
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
-	tar -C "$tmp" -xf "$tarball"
+	note "unpacking $(basename "$tarball") into $dest"
+	tar -C "$tmp" -xf "$tarball" & progress "unpacking" $!
+	wait $! || die "cannot unpack $tarball"
 	mv "$tmp"/linux-source-* "$dest"
 	rmdir "$tmp"
-	subject=${subject//%v/$(make -s -C "$dest" kernelversion)}
+	subject=${subject//%v/$(kernel_version "$dest")}
 	git -C "$dest" init -q -b pristine
 	# Debian's top-level .gitignore ignores everything; force-add the source.
+	note "committing the base ($subject)"
 	git -C "$dest" add -f -A .
-	GIT_AUTHOR_NAME="ppc-threads harness" GIT_AUTHOR_EMAIL="harness@localhost" \
-	GIT_COMMITTER_NAME="ppc-threads harness" GIT_COMMITTER_EMAIL="harness@localhost" \
-	GIT_AUTHOR_DATE="2025-01-01T00:00:00+0000" GIT_COMMITTER_DATE="2025-01-01T00:00:00+0000" \
-		git -C "$dest" commit -q -m "$subject"
+	GIT_AUTHOR_DATE="2025-01-01T00:00:00+0000" git -C "$dest" commit -q -m "$subject"
 	git -C "$dest" tag base
 }

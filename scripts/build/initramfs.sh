@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the user-space programs the kernel runs from its initramfs, with one
+# cross compiler, and write the initramfs list:
+#   /user_regs, /exec_entry  the tree's tools/testing/selftests/powerpc/user_regs
+#                            (exec_entry is also what the KUnit exec test runs)
+#   /getpid_cost             kunit/bench/getpid_cost.c, for qemu -icount runs
+# Files are only rewritten when their content changes, so the kernel build
+# stays incremental.
+# usage: build-initramfs.sh CROSS_COMPILE OUTDIR
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+[ $# -eq 2 ] || die "usage: $0 CROSS_COMPILE OUTDIR"
+cross=$1
+out=$(mkdir -p "$2" && cd "$2" && pwd)
+command -v "${cross}gcc" >/dev/null || die "${cross}gcc not found (run make setup)"
+selftest=$TREE/tools/testing/selftests/powerpc/user_regs
+[ -f "$selftest/Makefile" ] || die "$selftest missing: is the series applied to $TREE?"
+
+update() {	# update DEST: move DEST.new over DEST if it differs
+	if cmp -s "$1.new" "$1"; then rm -f "$1.new"; else mv "$1.new" "$1"; fi
+}
+
+# The selftest's own Makefile, as a user builds it; static for the initramfs.
+mkdir -p "$out/selftest"
+make -s -C "$selftest" CROSS_COMPILE="$cross" LDFLAGS=-static \
+	OUTPUT="$out/selftest" ||
+	die "building $selftest failed"
+for prog in user_regs exec_entry; do
+	cp "$out/selftest/$prog" "$out/$prog.new"
+	update "$out/$prog"
+done
+
+"${cross}gcc" -static -O2 -Wall -Wextra -Werror \
+	-o "$out/getpid_cost.new" "$REPO/kunit/bench/getpid_cost.c"
+update "$out/getpid_cost"
+
+cat >"$out/list.new" <<LIST
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+dir /proc 0755 0 0
+dir /tmp 1777 0 0
+file /user_regs $out/user_regs 0755 0 0
+file /exec_entry $out/exec_entry 0755 0 0
+file /getpid_cost $out/getpid_cost 0755 0 0
+LIST
+update "$out/list"

@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# One step of check-series.sh's "git rebase -x": build the commit at HEAD
+# incrementally in the primary configurations and record a row for each.
+# It always exits 0, so that the rebase goes on to the next patch.
+. "$(dirname "$0")/../lib.sh"
+: "${cfgs:?run by check-series.sh}"
+
+i=$(git rev-list --count series-base..HEAD)
+subject=$(git log -1 --format=%s)
+for c in ppc64le-rust ppc64le-c; do
+	# Before the option exists, the C configuration is the Rust one.
+	if [ "$c" = ppc64le-c ] && ! git grep -q 'config PPC_RUST_THREAD_SETUP' -- arch/powerpc; then
+		continue
+	fi
+	out=$BUILD/out/$c
+	log=$BUILD/bisect-$i-$c.log
+	cp "$cfgs/$c" "$out/.config"
+	start=$SECONDS
+	if make -s ARCH=powerpc O="$out" CROSS_COMPILE=powerpc64le-linux-gnu- -j"$JOBS" \
+		olddefconfig all >"$log" 2>&1; then
+		check "bisect:$i:$c" 0 "$subject ($((SECONDS - start)) s)"
+	else
+		tail -5 "$log" | sed 's/^/    /'
+		check "bisect:$i:$c" 1 "$subject (log: $log)"
+	fi
+done
+exit 0

@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A maintainer's first look at the series, run on the prepared tree:
+# checkpatch --strict, bisectability, the C path without Rust, rustfmt,
+# CLIPPY=1, rustdoc, and no FP/vector code in Rust objects.
+# Each check is one row in the results; the script fails if any fails.
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+JOBS=${JOBS:-$(nproc)}
+primary=$BUILD/out/ppc64le-rust
+kmake() {	# kmake OUTDIR CROSS [make args...]
+	local out=$1 cross=$2
+	shift 2
+	make -s -C "$TREE" ARCH=powerpc O="$out" CROSS_COMPILE="$cross" -j"$JOBS" "$@"
+}
+
+# bisect-step.sh, run by git rebase through sh, needs these.
+export JOBS RESULTS
+# Rows of a run that dies half-way must not be read as this stage's result.
+rm -f "$RESULTS/check-series.tsv" "$RESULTS/check-series.tsv.new"
+
+[ -f "$primary/.config" ] || die "$primary is not built; run make kunit first"
+
+note "checkpatch --strict (the series, then each base's prerequisites)"
+for dir in "$PATCHES" "$PATCHES"/*/; do
+	dir=${dir%/}
+	[ -f "$dir/series" ] || continue
+	prefix=${dir#"$PATCHES"}
+	prefix=${prefix#/}
+	while read -r patch; do
+		[ -n "$patch" ] || continue
+		# The tree is a tarball import without upstream history, so the
+		# ids in Fixes: tags cannot be looked up in it.
+		out=$(cd "$TREE" && perl scripts/checkpatch.pl --strict --terse --no-summary \
+			--ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID "$dir/$patch" 2>&1)
+		n=$(printf '%s' "$out" | grep -c -E 'ERROR|WARNING|CHECK')
+		[ "$n" = 0 ] || printf '%s\n' "$out" | sed 's/^/    /'
+		check "checkpatch:${prefix:+$prefix/}${patch:0:4}" "$n" "$n reports"
+	done <"$dir/series"
+done
+
+note "bisect: every patch of the series builds, incrementally (git rebase -x; ppc64le, GCC, Rust; helpers on, and off once they exist)"
+# Each step starts from the configuration the suites were built with;
+# olddefconfig drops what a patch does not have yet (Rust before it is
+# enabled, the helper option before it exists).
+export cfgs=$BUILD/bisect-configs
+mkdir -p "$cfgs"
+for c in ppc64le-rust ppc64le-c; do
+	[ -f "$BUILD/out/$c/.config" ] || die "$BUILD/out/$c is not built; run its suites first"
+	cp "$BUILD/out/$c/.config" "$cfgs/$c"
+done
+branch=$(git -C "$TREE" symbolic-ref -q --short HEAD) || die "$TREE is not on a branch"
+restore() {
+	git -C "$TREE" rebase --abort >/dev/null 2>&1 || true
+	git -C "$TREE" checkout -q "$branch"
+	for c in ppc64le-rust ppc64le-c; do cp "$cfgs/$c" "$BUILD/out/$c/.config"; done
+}
+trap restore EXIT
+# The rebase starts at patch 1, not at series-base: going through the
+# base would touch the headers patch 1 changes, and every object would be
+# rebuilt. Patch 1 gets its step from a first "exec" line in the todo.
+# The step records its rows and never fails, so that every patch is built.
+step=$REPO/scripts/checks/bisect-step.sh
+first=$(git -C "$TREE" rev-list --reverse series-base..HEAD | head -n 1)
+git -C "$TREE" checkout -q --detach
+(cd "$TREE" && GIT_SEQUENCE_EDITOR="sed -i '1i exec $step'" git rebase -q -i -x "$step" "$first") ||
+	check bisect 1 "git rebase -x stopped"
+trap - EXIT
+restore
+
+note "the C path: ppc64le without Rust"
+norust=$BUILD/out/ppc64le-norust
+(cd "$TREE" && python3 tools/testing/kunit/kunit.py build --build_dir "$norust" \
+	--qemu_config "$REPO/kunit/qemu/ppc64le-pseries.py" \
+	--cross_compile powerpc64le-linux-gnu- --jobs "$JOBS" \
+	--kunitconfig "$REPO/kunit/base.kunitconfig" >"$norust.log" 2>&1)
+check "build:ppc64le-norust" $? "log: $norust.log"
+
+note "Rust checks on $primary"
+kmake "$primary" powerpc64le-linux-gnu- olddefconfig >/dev/null 2>&1
+kmake "$primary" powerpc64le-linux-gnu- rustfmtcheck >"$BUILD/rustfmt.log" 2>&1
+check rustfmtcheck $? "log: $BUILD/rustfmt.log"
+lint() {	# lint NAME MAKE-ARGS...: the build must pass with no warning or error
+	local name=$1 log=$BUILD/$1.log warnings
+	shift
+	kmake "$primary" powerpc64le-linux-gnu- "$@" >"$log" 2>&1
+	local st=$?
+	warnings=$(grep -c -E '^(warning|error)' "$log")
+	[ "$st" = 0 ] && [ "$warnings" = 0 ]
+	check "$name" $? "$warnings warnings (log: $log)"
+}
+lint clippy CLIPPY=1 vmlinux
+lint rustdoc rustdoc
+
+note "Sphinx: make SPHINXDIRS=arch/powerpc htmldocs"
+venv=$BUILD/venv
+if [ ! -x "$venv/bin/sphinx-build" ]; then
+	python3 -m venv "$venv" && "$venv/bin/pip" install -q 'sphinx==7.4.7' 'docutils<0.22' pyyaml ||
+		die "cannot install Sphinx from PyPI into $venv (apt-get install python3-venv)"
+fi
+docs=$BUILD/out/docs
+rm -rf "$docs/Documentation/output/arch/powerpc"
+PATH=$venv/bin:$PATH make -s -C "$TREE" O="$docs" SPHINXDIRS=arch/powerpc htmldocs \
+	>"$BUILD/htmldocs.log" 2>&1
+st=$?
+warnings=$(grep -c 'kernel-threads' "$BUILD/htmldocs.log")
+[ "$st" = 0 ] && [ "$warnings" = 0 ] &&
+	[ -f "$docs/Documentation/output/arch/powerpc/kernel-threads.html" ]
+check htmldocs $? "$warnings warnings from kernel-threads.rst (log: $BUILD/htmldocs.log)"
+
+# Kernel code must not touch FP or vector registers: rustc must be soft-float.
+fp='^(lf[ds]|stf[ds]|fadd|fmul|fdiv|fmr|fcmp|lxv|stxv|lvx|stvx|xx|vx|mtvsr|mfvsr|xs|xv)'
+bad=0
+for obj in "$primary"/rust/*.o "$primary"/arch/powerpc/kernel/thread_setup.o; do
+	[ -f "$obj" ] || continue
+	hits=$(powerpc64le-linux-gnu-objdump -d "$obj" | awk -F'\t' '{print $3}' | grep -cE "$fp")
+	[ "$hits" = 0 ] || { echo "    $obj: $hits FP/vector instructions"; bad=1; }
+done
+check rust-soft-float $bad "no FP/vector instructions in Rust objects"
+
+python3 "$REPO/scripts/harness/results.py" "done" "$RESULTS" check-series

@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The test configurations, from kunit/configurations.toml (the only parser).
+
+  configs.py names              the configurations, in order
+  configs.py shell NAME         every field as conf_FIELD=value, for bash's eval
+                                (lists space-separated, true as "yes"), and
+                                conf_boots, conf_before_boots: the boot-init modes
+                                make mainline runs with and without the fixes
+  configs.py stages PREFIX      the result stages make mainline must leave
+"""
+
+import shlex
+import sys
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from harness import REPO, cli
+
+FILE = REPO / 'kunit' / 'configurations.toml'
+
+
+@dataclass(frozen=True)
+class Config:
+    name: str
+    description: str
+    qemu_config: str
+    machine: str
+    cross: str
+    kunitconfigs: tuple
+    suites: tuple
+    allow_skip: tuple = ()
+    before_fails: tuple = ()
+    syscall_cost: bool = False
+
+
+def load(path=FILE):
+    """{name: Config}, in file order. Raises ValueError naming a bad entry."""
+    try:
+        data = tomllib.loads(Path(path).read_text())
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise ValueError(f'{path}: {e}') from e
+    known = {f.name: f for f in fields(Config)}
+    out = {}
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise ValueError(f'{path}: "{name}" is not a [configuration] table')
+        unknown = set(table) - set(known)
+        if unknown:
+            raise ValueError(f'{path}: [{name}] has unknown fields: '
+                             f'{", ".join(sorted(unknown))}')
+        values = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
+        try:
+            out[name] = Config(name=name, **values)
+        except TypeError as e:
+            raise ValueError(f'{path}: [{name}]: {e}') from e
+    if not out:
+        raise ValueError(f'{path}: no configurations')
+    return out
+
+
+def get(name, path=FILE):
+    configs = load(path)
+    if name not in configs:
+        raise ValueError(f"unknown configuration '{name}' (have: {' '.join(configs)})")
+    return configs[name]
+
+
+def boot_modes(config, before=False, cost=True):
+    """The boot-init modes a configuration runs, with or without the fixes."""
+    cost = ['cost'] if cost and config.syscall_cost else []
+    if before:
+        return [m + '-before' for m in ['user-regs'] + cost]
+    return ['init', 'user-regs'] + cost
+
+
+def stages(prefix='', configs=None):
+    """The result stages a run over every configuration leaves, in order.
+
+    Only make mainline (prefix "mainline-") applies the series itself,
+    builds the "before" kernel (without the leak fixes) of configurations
+    that have before_fails, and counts the syscall cost.
+    """
+    mainline = prefix == 'mainline-'
+    names = ['mainline-apply'] if mainline else []
+    for c in (configs or load()).values():
+        p = prefix + c.name
+        if mainline and c.before_fails:
+            names += [f'{p}-before'] + [f'{p}-{m}' for m in boot_modes(c, before=True)]
+        names += [p, f'{p}-oops'] + [f'{p}-{m}' for m in boot_modes(c, cost=mainline)]
+    return names
+
+
+def _field(config, field):
+    value = getattr(config, field)
+    if isinstance(value, tuple):
+        return ' '.join(value)
+    if isinstance(value, bool):
+        return 'yes' if value else ''
+    return value
+
+
+def main(argv):
+    if argv[1:] == ['names']:
+        print(' '.join(load()))
+    elif len(argv) == 3 and argv[1] == 'shell':
+        config = get(argv[2])
+        values = {f.name: _field(config, f.name) for f in fields(Config)}
+        values['boots'] = ' '.join(boot_modes(config))
+        values['before_boots'] = ' '.join(boot_modes(config, before=True))
+        for k, v in values.items():
+            print(f'conf_{k}={shlex.quote(str(v))}')
+    elif len(argv) in (2, 3) and argv[1] == 'stages':
+        print(' '.join(stages(argv[2] if len(argv) == 3 else '')))
+    else:
+        sys.exit(__doc__.strip())
+
+
+if __name__ == '__main__':
+    cli(main)

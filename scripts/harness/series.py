@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The patches in arch-powerpc-patches/ are the only source of the series.
+
+  series.py paths VERSION [--without-leak-fixes]   the patches a base gets, in order
+  series.py state TREE   "current" if TREE holds exactly them (its stamp matches
+                         base, patches and HEAD), else "stale"; fails if TREE has
+                         commits that were not exported, which re-applying would lose
+  series.py mark TREE    record that TREE's HEAD is the patches applied to its base
+  series.py export       write the patches from the commits of $TREE (make export):
+                         prerequisites to their directory, the rest to the series
+  series.py check        the drift check: the patches are exactly what export
+                         writes, submissions and leak-fixes name patches of the
+                         series, and $TREE has nothing unexported
+
+export refuses a tree with uncommitted changes, and patches that changed
+since the tree was made from them: nothing is overwritten unseen.
+"""
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from harness import PATCHES, REPO, cli
+from harness.bases import prereqs_for
+
+STAMP = 'ppc-threads.stamp'
+FORMAT = ['format-patch', '-q', '--no-numbered', '--zero-commit', '--no-signature',
+          '--full-index', '--no-renames']
+
+
+def names(path):
+    """The non-comment lines of a list file (series, submissions, leak-fixes)."""
+    lines = (line.strip() for line in Path(path).read_text().splitlines())
+    return [line for line in lines if line and not line.startswith('#')]
+
+
+def key(name):
+    """A patch's file name without its number, which changes as patches move."""
+    return name.split('-', 1)[1] if name[:4].isdigit() else name
+
+
+def patch_paths(pre, without=()):
+    """The prerequisites in pre/ (if any), then the series, leaving out keys in without."""
+    dirs = ([PATCHES / pre] if pre else []) + [PATCHES]
+    return [d / n for d in dirs for n in names(d / 'series') if key(n) not in without]
+
+
+def series_hash(pre):
+    digest = hashlib.sha256()
+    for p in patch_paths(pre):
+        digest.update(p.read_bytes())
+    return digest.hexdigest()
+
+
+def git(tree, *args):
+    proc = subprocess.run(['git', '-C', str(tree), *args], text=True, capture_output=True)
+    if proc.returncode:
+        raise ValueError(f'git {" ".join(args)}: {proc.stderr.strip() or proc.stdout.strip()}')
+    return proc.stdout.strip()
+
+
+def prereqs(tree):
+    version = subprocess.run(['make', '-s', '-C', str(tree), 'ARCH=powerpc', 'kernelversion'],
+                             text=True, capture_output=True).stdout.strip()
+    return prereqs_for(version)
+
+
+def stamp_of(tree):
+    f = Path(tree) / '.git' / STAMP
+    return f.read_text().split() if f.exists() else []
+
+
+def state(tree):
+    stamp, head = stamp_of(tree), git(tree, 'rev-parse', 'HEAD')
+    if stamp and stamp[-1] != head:
+        raise ValueError(f'{tree} has commits that are not exported ({head[:12]}, not '
+                         f'{stamp[-1][:12]}): run "make export", or '
+                         f'"git -C {tree} reset --hard {stamp[-1][:12]}" to drop them')
+    want = [git(tree, 'rev-parse', 'base'), series_hash(prereqs(tree)), head]
+    return 'current' if stamp == want else 'stale'
+
+
+def mark(tree):
+    want = [git(tree, 'rev-parse', 'base'), series_hash(prereqs(tree)), git(tree, 'rev-parse', 'HEAD')]
+    (Path(tree) / '.git' / STAMP).write_text(' '.join(want) + '\n')
+
+
+def format_patches(tree, pre, out):
+    """format-patch base..HEAD of tree into out (the prerequisites into out/pre)."""
+    commits = git(tree, 'rev-list', '--reverse', 'base..HEAD').split()
+    n_pre = len(names(PATCHES / pre / 'series')) if pre else 0
+    if len(commits) <= n_pre:
+        raise ValueError(f'{tree} has {len(commits)} commits on its base: not more '
+                         f'than the {n_pre} prerequisites')
+    series_base = commits[n_pre - 1] if n_pre else 'base'
+    if pre:
+        git(tree, *FORMAT, '-o', str(out / pre), f'base..{series_base}')
+    git(tree, *FORMAT, '-o', str(out), f'{series_base}..HEAD')
+
+
+def differences(out, pre):
+    """The patch files that differ between arch-powerpc-patches/ and out."""
+    found = []
+    for sub in ['', pre] if pre else ['']:
+        ours = {p.name: p.read_bytes() for p in (PATCHES / sub).glob('*.patch')}
+        theirs = {p.name: p.read_bytes() for p in (out / sub).glob('*.patch')}
+        found += [f'{sub}/{n}'.lstrip('/') for n in sorted(set(ours) | set(theirs))
+                  if ours.get(n) != theirs.get(n)]
+    return found
+
+
+def misnamed():
+    keys = {key(n) for n in names(PATCHES / 'series')}
+    return [f'arch-powerpc-patches/{f} names {line.split(chr(9))[-1]}, which is not in '
+            'the series' for f in ('submissions', 'leak-fixes') for line in names(PATCHES / f)
+            if line.split('\t')[-1] not in keys]
+
+
+def check(tree):
+    problems, pre = misnamed(), prereqs(tree)
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp) / 'tree'
+        git(tree, 'worktree', 'add', '-q', '--detach', str(scratch), 'base')
+        try:
+            for patch in patch_paths(pre):
+                git(scratch, 'am', '-q', '--keep-cr', str(patch))
+            format_patches(scratch, pre, Path(tmp) / 'out')
+        finally:
+            subprocess.run(['git', '-C', str(tree), 'worktree', 'remove', '--force', str(scratch)])
+        problems += [f'{n} is not what make export writes (edit the tree and export, '
+                     'rather than the patch)' for n in differences(Path(tmp) / 'out', pre)]
+    try:
+        state(tree)
+    except ValueError as e:
+        problems.append(str(e))
+    for p in problems:
+        print(f'error: {p}', file=sys.stderr)
+    if not problems:
+        print(f'drift: the {len(names(PATCHES / "series"))} patches are as export writes '
+              f'them, and {tree} has nothing unexported')
+    return 1 if problems else 0
+
+
+def export(tree):
+    if git(tree, 'status', '--porcelain', '--untracked-files=no'):
+        raise ValueError(f'{tree} has uncommitted changes: commit them first (nothing was written)')
+    pre, stamp = prereqs(tree), stamp_of(tree)
+    if stamp and stamp[1] != series_hash(pre):
+        raise ValueError(f'arch-powerpc-patches/ changed since {tree} was made from it: '
+                         'exporting would overwrite those changes. Bring the two together '
+                         'by hand (nothing was written)')
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        format_patches(tree, pre, out)
+        changed = differences(out, pre)
+        for sub in ['', pre] if pre else ['']:
+            for old in (PATCHES / sub).glob('*.patch'):
+                old.unlink()
+            new = sorted(p.name for p in (out / sub).glob('*.patch'))
+            for n in new:
+                shutil.copyfile(out / sub / n, PATCHES / sub / n)
+            (PATCHES / sub / 'series').write_text(''.join(n + '\n' for n in new))
+    mark(tree)  # the tree is what the patches make: prepare.sh must not re-apply
+    for line in [f'export: wrote {n}' for n in changed] + [f'warning: {p}' for p in misnamed()]:
+        print(line)
+    print(f'export: {len(changed)} patches changed; review with git diff {PATCHES.name}/')
+    return 0
+
+
+def main(argv):
+    tree = Path(os.environ.get('TREE', REPO / 'build' / 'linux'))
+    if len(argv) in (3, 4) and argv[1] == 'paths':
+        without = names(PATCHES / 'leak-fixes') if argv[3:] == ['--without-leak-fixes'] else ()
+        if len(argv) == 4 and not without:
+            raise ValueError(f'unknown option {argv[3]}')
+        print('\n'.join(map(str, patch_paths(prereqs_for(argv[2]), without))))
+    elif len(argv) == 3 and argv[1] == 'state':
+        print(state(argv[2]))
+    elif len(argv) == 3 and argv[1] == 'mark':
+        mark(argv[2])
+    elif argv[1:] in (['export'], ['check']):
+        return export(tree) if argv[1] == 'export' else check(tree)
+    else:
+        sys.exit(__doc__.strip())
+
+
+if __name__ == '__main__':
+    cli(main)

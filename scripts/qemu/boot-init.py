@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Boot a configuration's kernel with a user program as init (PID 1).
+
+kunit.py always shuts the machine down right after the tests, so it can
+show neither init reaching user space nor a user-space test. This boots
+the kernel kunit.py built once more, under the same qemu configuration,
+with KUnit off and one of the programs of the initramfs as init; the
+kernel reports init's exit code in "Attempted to kill init!".
+
+usage: boot-init.py CONFIG [MODE]
+  init             /exec_entry (the user_regs selftest's helper) checks the
+                   registers exec gave it; it must exit 0
+  user-regs        /user_regs, the selftest, must pass (exit 0)
+  user-regs-before on a kernel without the fixes: /user_regs must fail and
+                   name a leaked register and its value
+  cost             /getpid_cost under qemu -icount shift=0: instructions
+                   per getpid()
+  cost-before      the same, on a kernel without the fixes
+The verdict line is also kept in RESULTS/<stage>.txt, for make series.
+Environment: BUILD, TREE, RESULTS, TIMEOUT, STAGE_PREFIX (as run-kunit.sh).
+"""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from harness import REPO, configs, results
+
+BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
+TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
+RESULTS = Path(os.environ.get('RESULTS', BUILD / 'results'))
+TIMEOUT = int(os.environ.get('TIMEOUT') or 120)
+PREFIX = os.environ.get('STAGE_PREFIX', '')
+
+# mode (also the stage suffix): (init program, extra qemu arguments)
+ICOUNT = ['-icount', 'shift=0']
+MODES = {
+    'init': ('/exec_entry', []),
+    'user-regs': ('/user_regs', []),
+    'user-regs-before': ('/user_regs', []),
+    'cost': ('/getpid_cost', ICOUNT),
+    'cost-before': ('/getpid_cost', ICOUNT),
+}
+# How the selftest and its helper name a register and its value.
+LEAK = re.compile(r'\b((?:r\d+|ctr|xer|lr) = 0x[0-9a-f]+)')
+
+
+def qemu_params(config_file):
+    sys.path.insert(0, str(TREE / 'tools/testing/kunit'))
+    source = Path(config_file).read_text().replace(
+        'from ..qemu_config import', 'from qemu_config import')
+    scope = {}
+    exec(compile(source, str(config_file), 'exec'), scope)
+    return scope['QEMU_ARCH']
+
+
+def boot(name, program, extra):
+    params = qemu_params(REPO / 'kunit/qemu' / configs.get(name).qemu_config)
+    kernel = BUILD / 'out' / name / params.kernel_path
+    if not kernel.exists():
+        sys.exit(f'error: {kernel} missing: run the suites of {name} first')
+    cmd = (['qemu-system-' + params.qemu_arch, '-nodefaults', '-m', '1024',
+            '-kernel', str(kernel), '-append',
+            f'{params.kernel_command_line} rdinit={program} '
+            'kunit.enable=0 panic=-1',
+            '-no-reboot', '-nographic', '-serial', params.serial]
+           + params.extra_qemu_params + extra)
+    try:
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, errors='replace', timeout=TIMEOUT)
+        return proc.stdout + proc.stderr
+    except subprocess.TimeoutExpired as e:
+        out = e.stdout or b''
+        if isinstance(out, bytes):
+            out = out.decode(errors='replace')
+        return out + f'\n[timed out after {TIMEOUT} s]\n'
+
+
+def judge(mode, program, text):
+    """(passed, failed, verdict line) for one boot."""
+    m = re.search(r'Attempted to kill init! exitcode=(0x[0-9a-f]+)', text)
+    if f'Run {program} as init process' not in text:
+        return 0, 1, f'init did not start {program}'
+    if m is None:
+        return 0, 1, f'{program} as init did not exit (hang or crash)'
+    code = int(m.group(1), 16)  # a wait status: 0 is exit(0)
+    leaks = sorted(set(LEAK.findall(text)))
+    if mode == 'init':
+        if code == 0:
+            return 1, 0, 'init (PID 1) ran exec_entry in user space and exited 0'
+        return 0, 1, f'exec_entry as init failed: {"; ".join(leaks) or m.group(1)}'
+    if mode == 'user-regs':
+        ok = len(re.findall(r'^success: ', text, re.M))
+        bad = len(re.findall(r'^failure: ', text, re.M))
+        if code == 0 and ok and not bad:
+            return ok, 0, f'user_regs: {ok} tests passed'
+        return ok, max(bad, 1), (f'user_regs failed ({m.group(1)}): '
+                                 f'{"; ".join(leaks) or "see the log"}')
+    if mode == 'user-regs-before':
+        if code != 0 and leaks:
+            return 1, 0, f'user_regs failed, as it must without the fixes: {"; ".join(leaks)}'
+        if code == 0:
+            return 0, 1, 'user_regs passed on a kernel without the fixes'
+        return 0, 1, f'user_regs failed ({m.group(1)}) without naming a register'
+    # cost
+    figure = re.search(r'^getpid_cost: .*$', text, re.M)
+    if code == 0 and figure:
+        return 1, 0, figure.group(0)
+    return 0, 1, 'getpid_cost printed no figure'
+
+
+def main():
+    if len(sys.argv) not in (2, 3) or (len(sys.argv) == 3 and sys.argv[2] not in MODES):
+        sys.exit(f'usage: boot-init.py CONFIG [{"|".join(MODES)}]')
+    name = sys.argv[1]
+    mode = sys.argv[2] if len(sys.argv) == 3 else 'init'
+    program, extra = MODES[mode]
+    stage = f'{PREFIX}{name}-{mode}'
+    try:
+        configs.get(name)
+    except ValueError as e:
+        sys.exit(f'error: {e}')
+    text = boot(name, program, extra)
+    log = BUILD / 'out' / name / f'console-{mode}.log'
+    log.write_text(text)
+    passed, failed, what = judge(mode, program, text)
+    row = results.Row(stage, passed, failed)
+    print(f'{stage}: {row.verdict}: {what} (log: {log})')
+    results.write(RESULTS, stage, [row], detail=what)
+    return 0 if not row.failed else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,193 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Bad input must give a clear error, a non-zero exit and leave everything as
+# it was. Each case runs the real script on a scratch input and checks its
+# exit status, its message and that the input did not change.
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# expect NAME WANT-REGEX COMMAND...: COMMAND must fail and print WANT-REGEX
+expect() {
+	local name=$1 want=$2 out rc
+	shift 2
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc != 0 ] && grep -Eq "$want" <<<"$out"; then
+		passed=$((passed + 1))
+		echo "  PASS $name: $(grep -E "$want" <<<"$out" | head -n 1)"
+	else
+		failed=$((failed + 1))
+		echo "  FAIL $name: exit $rc, wanted /$want/, got:"
+		sed 's/^/    /' <<<"$out" | tail -n 5
+	fi
+}
+
+# same STATE-BEFORE DIR: the tree's files and HEAD did not change
+same() {
+	local name=$1 before=$2 dir=$3
+	if [ "$before" = "$(state "$dir")" ]; then
+		passed=$((passed + 1))
+		echo "  PASS $name: $dir unchanged"
+	else
+		failed=$((failed + 1))
+		echo "  FAIL $name: $dir changed"
+	fi
+}
+state() {
+	(cd "$1" && git rev-parse HEAD 2>/dev/null; git status --porcelain 2>/dev/null;
+	 find . -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha1sum)
+}
+
+# A tiny stand-in for a kernel tree: enough for the checks to look at.
+fake_kernel() {	# fake_kernel DIR VERSION
+	mkdir -p "$1/arch/powerpc/kernel"
+	printf 'VERSION = %s\nPATCHLEVEL = 12\nSUBLEVEL = 0\nkernelversion:\n\t@echo %s.12.0\n' \
+		"$2" "$2" >"$1/Makefile"
+	echo 'mainmenu "fake"' >"$1/Kconfig"
+	echo 'int x;' >"$1/arch/powerpc/kernel/process.c"
+	git -C "$1" init -q
+	git -C "$1" add -A
+	git -C "$1" -c user.name=t -c user.email=t@t commit -qm base
+}
+
+prep() {	# run prepare-tree.sh in a scratch build dir
+	BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/tree/prepare.sh"
+}
+
+note "bad KSRC"
+expect ksrc-missing 'does not exist' env KSRC=$tmp/nope bash -c "$(declare -f prep); tmp=$tmp REPO=$REPO prep"
+mkdir -p "$tmp/notkernel" && echo hi >"$tmp/notkernel/README"
+expect ksrc-not-kernel 'not a Linux kernel tree' env KSRC=$tmp/notkernel BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/tree/prepare.sh"
+fake_kernel "$tmp/nogit" 6 && rm -rf "$tmp/nogit/.git"
+expect ksrc-not-git 'not a git tree' env KSRC=$tmp/nogit BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/tree/prepare.sh"
+fake_kernel "$tmp/old" 5
+expect ksrc-other-major 'is not a supported base' env KSRC=$tmp/old BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/tree/prepare.sh"
+fake_kernel "$tmp/dirty" 6
+echo 'int y;' >>"$tmp/dirty/arch/powerpc/kernel/process.c"
+before=$(state "$tmp/dirty")
+before_dirty=$before
+expect ksrc-dirty 'uncommitted changes' env KSRC=$tmp/dirty BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/tree/prepare.sh"
+same ksrc-dirty-untouched "$before" "$tmp/dirty"
+
+note "a patch that does not apply"
+fake_kernel "$tmp/k" 6
+before=$(state "$tmp/k")
+expect patch-conflict-names-patch 'patch [^ ]*/00[0-9][0-9]-[^ ]*\.patch does not apply' \
+	env KSRC=$tmp/k BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/tree/prepare.sh"
+expect patch-conflict-names-file '^error: (patch failed: )?[a-z]+/[^ :]+' \
+	env KSRC=$tmp/k BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/tree/prepare.sh"
+same patch-conflict-ksrc-untouched "$before" "$tmp/k"
+
+note "make apply on bad trees"
+expect apply-dirty 'uncommitted changes' env KSRC=$tmp/dirty "$REPO/scripts/tree/apply.sh"
+same apply-dirty-untouched "$before_dirty" "$tmp/dirty"
+expect apply-not-git 'not a git tree' env KSRC=$tmp/nogit "$REPO/scripts/tree/apply.sh"
+expect apply-other-major 'is not a supported base' env KSRC=$tmp/old "$REPO/scripts/tree/apply.sh"
+fake_kernel "$tmp/new" 7
+before=$(state "$tmp/new")
+expect apply-mainline-prereq 'patch arch-powerpc-patches/mainline/0001-[^ ]* does not apply' \
+	env KSRC=$tmp/new "$REPO/scripts/tree/apply.sh"
+same apply-mainline-untouched "$before" "$tmp/new"
+expect mainline-offline 'cannot update the package lists from http://127\.0\.0\.1:9/' \
+	env DEBIAN_MIRROR=http://127.0.0.1:9/debian "$REPO/scripts/tree/mainline-source.sh" "$tmp/dl"
+for suite in experimental sid; do
+	mkdir -p "$tmp/mirror/dists/$suite"
+	printf -- '-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\nSuite: %s\n-----BEGIN PGP SIGNATURE-----\n\nAAAA\n-----END PGP SIGNATURE-----\n' \
+		"$suite" >"$tmp/mirror/dists/$suite/InRelease"
+done
+expect mainline-bad-signature 'cannot update the package lists .*GPG error' \
+	env DEBIAN_MIRROR="file://$tmp/mirror" "$REPO/scripts/tree/mainline-source.sh" "$tmp/dl"
+before=$(state "$tmp/k")
+expect apply-conflict 'nothing applied, the tree is as it was' env KSRC=$tmp/k "$REPO/scripts/tree/apply.sh"
+same apply-conflict-untouched "$before" "$tmp/k"
+if git -C "$tmp/k" rev-parse -q --verify refs/heads/ppc-threads >/dev/null; then
+	failed=$((failed + 1)); echo "  FAIL apply-conflict: branch ppc-threads left behind"
+else
+	passed=$((passed + 1)); echo "  PASS apply-conflict: no branch left behind"
+fi
+
+note "edits are never lost (export and prepare on a scratch clone of the tree)"
+if [ -d "$TREE/.git" ]; then
+	# Sparse: the checks only need the top-level files, and a full
+	# checkout takes a minute.
+	git clone -q --shared --no-checkout "$TREE" "$tmp/edit"
+	git -C "$tmp/edit" sparse-checkout set --cone scripts arch/powerpc
+	git -C "$tmp/edit" checkout -q ppc-threads
+	cp "$TREE/.git/ppc-threads.stamp" "$tmp/edit/.git/"
+	ex() { env BUILD="$tmp/edit-build" TREE="$tmp/edit" "$@"; }
+	echo '# edit' >>"$tmp/edit/Makefile"
+	expect export-dirty 'uncommitted changes: commit them first' ex "$REPO/scripts/harness/series.py" export
+	expect prepare-dirty 'uncommitted changes: commit them and run make export' \
+		ex "$REPO/scripts/tree/prepare.sh"
+	git -C "$tmp/edit" commit -qam 'an edit not yet exported'
+	before=$(state "$tmp/edit")
+	expect prepare-unexported 'commits that are not exported.*make export' \
+		ex "$REPO/scripts/tree/prepare.sh"
+	same prepare-unexported-untouched "$before" "$tmp/edit"
+	sed 's/ [0-9a-f]* / 0000 /' "$tmp/edit/.git/ppc-threads.stamp" >"$tmp/edit/.git/ppc-threads.stamp.new"
+	mv "$tmp/edit/.git/ppc-threads.stamp.new" "$tmp/edit/.git/ppc-threads.stamp"
+	before=$(cd "$PATCHES" && cat series ./*.patch | sha1sum)
+	expect export-both-edited 'changed since .* was made from it' ex "$REPO/scripts/harness/series.py" export
+	if [ "$before" = "$(cd "$PATCHES" && cat series ./*.patch | sha1sum)" ]; then
+		passed=$((passed + 1)); echo "  PASS export-both-edited: the patches are unchanged"
+	else
+		failed=$((failed + 1)); echo "  FAIL export-both-edited: the patches changed"
+	fi
+	rm -rf "$tmp/edit"
+fi
+
+if [ -d "$TREE/.git" ]; then
+	note "make apply on a clean 6.12 tree"
+	git clone -q --shared --no-checkout "$TREE" "$tmp/linux"
+	git -C "$tmp/linux" checkout -q -b user-work base
+	if out=$(KSRC=$tmp/linux BRANCH=selftest-series GIT_COMMITTER_NAME=selftest \
+		GIT_COMMITTER_EMAIL=selftest@localhost "$REPO/scripts/tree/apply.sh" 2>&1) &&
+	   [ "$(git -C "$tmp/linux" rev-list --count base..selftest-series)" = "$(cat "$PATCHES/6.12.y/series" "$PATCHES/series" | grep -c .)" ]; then
+		passed=$((passed + 1)); echo "  PASS apply: $(tail -n 1 <<<"$out")"
+	else
+		failed=$((failed + 1)); echo "  FAIL apply: $out"
+	fi
+	expect apply-branch-exists 'already exists' env KSRC=$tmp/linux BRANCH=selftest-series \
+		"$REPO/scripts/tree/apply.sh"
+	rm -rf "$tmp/linux"
+fi
+
+note "unknown configuration"
+expect unknown-config "unknown configuration 'nope' \\(have: ppc64le-rust" "$REPO/scripts/qemu/run-kunit.sh" nope
+expect unknown-config-boot "unknown configuration 'nope'" "$REPO/scripts/qemu/boot-init.py" nope init
+
+note "make series without a mainline tree"
+expect series-no-mainline 'run "make mainline"' env BUILD=$tmp/empty-build "$REPO/scripts/submit/submissions.py"
+expect series-bad-sender 'want "Full Name <address>"' env SENDER=nobody "$REPO/scripts/submit/submissions.py"
+
+note "missing tools, without root"
+printf '/nonexistent/powerpc64le-linux-gnu-gcc\tgcc-powerpc64le-linux-gnu\n' >"$tmp/tools.tsv"
+chmod -R a+rX "$tmp"
+expect missing-tool 'apt-get install gcc-powerpc64le-linux-gnu' \
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	env SETUP_TOOLS="$tmp/tools.tsv" bash "$REPO/scripts/setup/install-tools.sh"
+
+if [ -f "$BUILD/out/ppc64le-rust/vmlinux" ]; then
+	note "a hanging qemu and a panicking kernel (on the built primary kernel)"
+	expect qemu-hang 'ppc64le-rust-oops: FAIL' env RESULTS=$tmp/r TIMEOUT=15 \
+		QEMU_ARGS=-S "$REPO/scripts/qemu/run-kunit.sh" ppc64le-rust oops
+	expect kernel-panic 'ppc64le-rust-oops: FAIL' env RESULTS=$tmp/r TIMEOUT=60 \
+		KERNEL_ARGS=oops=panic "$REPO/scripts/qemu/run-kunit.sh" ppc64le-rust oops
+	if grep -q 'Kernel panic' "$BUILD/out/ppc64le-rust/console-oops.log"; then
+		passed=$((passed + 1)); echo "  PASS panic-log-kept: console log has the panic"
+	else
+		failed=$((failed + 1)); echo "  FAIL panic-log-kept: no panic in the console log"
+	fi
+else
+	echo "  (hang and panic cases need the primary kernel; they run after make kunit)"
+fi
+
+record bad-input "$passed" "$failed"
+echo "bad-input: $passed passed, $failed failed"
+[ $failed = 0 ]

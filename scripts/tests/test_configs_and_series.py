@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Configurations, bases and the patches each base gets."""
+
+import pytest
+
+from harness import PATCHES, configs
+from harness.bases import prereqs_for
+from harness.series import key, names, patch_paths
+
+
+def test_the_configurations_load_in_file_order():
+    loaded = configs.load()
+    assert list(loaded)[0] == 'ppc64le-rust'
+    for c in loaded.values():
+        assert c.suites and c.kunitconfigs and c.cross.endswith('-')
+
+
+def test_unknown_field_is_refused(tmp_path):
+    f = tmp_path / 'c.toml'
+    f.write_text('[x]\ndescription = "d"\nqemu_config = "q"\nmachine = "m"\ncross = "c-"\n'
+                 'kunitconfigs = []\nsuites = []\nsuits = []\n')
+    with pytest.raises(ValueError, match='unknown fields: suits'):
+        configs.load(f)
+
+
+def test_missing_field_is_refused(tmp_path):
+    f = tmp_path / 'c.toml'
+    f.write_text('[x]\ndescription = "d"\n')
+    with pytest.raises(ValueError, match=r'\[x\]'):
+        configs.load(f)
+
+
+def test_stages_follow_the_fields():
+    loaded = configs.load()
+    plain, mainline = configs.stages('', loaded), configs.stages('mainline-', loaded)
+    assert 'ppc32-cost' not in plain and 'mainline-ppc32-cost' in mainline
+    assert mainline[0] == 'mainline-apply'
+    for c in loaded.values():
+        assert (f'mainline-{c.name}-before' in mainline) == bool(c.before_fails)
+        assert f'{c.name}-oops' in plain
+
+
+@pytest.mark.parametrize('version, prereqs', [
+    ('6.12.117', '6.12.y'), ('6.12.0', '6.12.y'), ('7.3.0-rc7', 'mainline'), ('7.4.1', 'mainline')])
+def test_supported_bases(version, prereqs):
+    assert prereqs_for(version) == prereqs
+
+
+@pytest.mark.parametrize('version', ['6.6.50', '7.2.0', '', 'linux'])
+def test_other_bases_are_refused(version):
+    with pytest.raises(ValueError):
+        prereqs_for(version)
+
+
+def test_prerequisites_come_first():
+    paths = patch_paths('6.12.y')
+    n_pre = len(names(PATCHES / '6.12.y' / 'series'))
+    assert all(p.parent.name == '6.12.y' for p in paths[:n_pre])
+    assert [p.name for p in paths[n_pre:]] == names(PATCHES / 'series')
+    assert all(p.is_file() for p in paths)
+
+
+def test_without_the_leak_fixes():
+    leak_fixes = names(PATCHES / 'leak-fixes')
+    full, without = patch_paths('mainline'), patch_paths('mainline', leak_fixes)
+    assert len(full) - len(without) == len(leak_fixes) == 2
+    assert not {key(p.name) for p in without} & set(leak_fixes)
+
+
+def test_lists_name_patches_of_the_series():
+    keys = {key(n) for n in names(PATCHES / 'series')}
+    for line in names(PATCHES / 'submissions'):
+        assert line.split('\t')[-1] in keys
+    assert set(names(PATCHES / 'leak-fixes')) <= keys

@@ -1,0 +1,81 @@
+#!/bin/bash
+# shellcheck disable=SC2154 # conf_* come from configs.py shell
+# SPDX-License-Identifier: GPL-2.0
+#
+# make mainline: the series on current mainline, the way a user gets it
+# there. Fetch the newest mainline source Debian ships (verified, see
+# mainline-source.sh), make it a git tree, run "make apply" on it, then,
+# for every configuration, build, boot and run the KUnit suites, the
+# oopsing test, init and the user_regs selftest.
+# Where the leaks showed (configurations with before_fails), the same tree
+# without the leak fixes (arch-powerpc-patches/leak-fixes) is built first:
+# the selftest and the KUnit exec test must fail there, naming the register.
+# Results go to $RESULTS as mainline-*.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+ML=$BUILD/mainline
+src=$ML/linux
+mkdir -p "$ML" "$RESULTS"
+
+info=$("$REPO/scripts/tree/mainline-source.sh" "$ML") || exit 1
+IFS=$'\t' read -r pkg_version pkg deb <<<"$info"
+note "mainline: Debian $pkg $pkg_version"
+subject="Linux from Debian $pkg $pkg_version"
+
+# A new upload replaces the tree; the same one is reused.
+if [ ! -d "$src/.git" ] || [ "$(git -C "$src" log -1 --format=%s base 2>/dev/null)" != "$subject" ]; then
+	rm -rf "$src" "$ML/deb"
+	mkdir -p "$ML/deb"
+	dpkg-deb --fsys-tarfile "$deb" | tar -C "$ML/deb" -x --wildcards './usr/src/linux-source-*.tar.xz'
+	import_source_tarball "$(echo "$ML"/deb/usr/src/linux-source-*.tar.xz)" "$src" "$subject"
+	rm -rf "$ML/deb"
+fi
+
+version=$(kernel_version "$src")
+if [ "$(series_py state "$src" 2>/dev/null)" = current ] &&
+   [ -z "$(git -C "$src" status --porcelain --untracked-files=no)" ]; then
+	# Re-applying would only touch files and rebuild the Rust crate for nothing.
+	note "mainline: the same patches are already applied by make apply"
+else
+	# Start again from the pristine tree: this is the harness's own clone.
+	git -C "$src" am --abort >/dev/null 2>&1 || true
+	git -C "$src" checkout -q -f pristine
+	git -C "$src" reset -q --hard base
+	git -C "$src" branch -q -D ppc-threads without-leak-fixes 2>/dev/null || true
+	if ! KSRC=$src BRANCH=ppc-threads "$REPO/scripts/tree/apply.sh"; then
+		record mainline-apply 0 1
+		exit 1
+	fi
+	# The "before" kernel: everything but the leak fixes.
+	git -C "$src" checkout -q -b without-leak-fixes base
+	git_am_all "$src" "$(series_py paths "$version" --without-leak-fixes)" ||
+		die "the series does not apply without the leak fixes"
+	git -C "$src" checkout -q ppc-threads
+	series_py mark "$src"
+fi
+record mainline-apply 1 0
+echo "Linux $version (Debian $pkg $pkg_version)" >"$RESULTS/mainline-apply.txt"
+note "mainline: $(cat "$RESULTS/mainline-apply.txt"), series applied"
+
+# Mainline needs libclang 17 or later for bindgen.
+export LIBCLANG_PATH=/usr/lib/llvm-19/lib
+export TREE=$src BUILD=$ML RESULTS STAGE_PREFIX=mainline-
+rc=0
+for c in ${CONFIGS:-$(python3 "$REPO/scripts/harness/configs.py" names)}; do
+	eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$c")"
+	if [ -n "$conf_before_fails" ]; then
+		git -C "$src" checkout -q without-leak-fixes
+		"$REPO/scripts/qemu/run-kunit.sh" "$c" before || rc=1
+		for mode in $conf_before_boots; do
+			"$REPO/scripts/qemu/boot-init.py" "$c" "$mode" || rc=1
+		done
+		git -C "$src" checkout -q ppc-threads
+	fi
+	"$REPO/scripts/qemu/run-kunit.sh" "$c" || rc=1
+	"$REPO/scripts/qemu/run-kunit.sh" "$c" oops || rc=1
+	for mode in $conf_boots; do
+		"$REPO/scripts/qemu/boot-init.py" "$c" "$mode" || rc=1
+	done
+done
+exit $rc
