@@ -9,6 +9,12 @@
 
 i=$(git rev-list --count series-base..HEAD)
 subject=$(git log -1 --format=%s)
+# A patch to Documentation/ or tools/ only changes nothing the kernel build
+# reads (htmldocs and the initramfs build check those).
+if ! git diff --name-only HEAD~1 HEAD | grep -qvE '^(Documentation|tools)/'; then
+	check "bisect:$i" 0 "$subject (Documentation/ and tools/ only: no kernel build)"
+	exit 0
+fi
 for c in ppc64le-rust ppc64le-c; do
 	# Before the option exists, the C configuration is the Rust one.
 	if [ "$c" = ppc64le-c ] && ! git grep -q 'config PPC_RUST_THREAD_SETUP' -- arch/powerpc; then

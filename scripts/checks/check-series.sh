@@ -65,8 +65,8 @@ trap restore EXIT
 step=$REPO/scripts/checks/bisect-step.sh
 first=$(git -C "$TREE" rev-list --reverse series-base..HEAD | head -n 1)
 git -C "$TREE" checkout -q --detach
-(cd "$TREE" && GIT_SEQUENCE_EDITOR="sed -i '1i exec $step'" git rebase -q -i -x "$step" "$first") ||
-	check bisect 1 "git rebase -x stopped"
+(cd "$TREE" && GIT_SEQUENCE_EDITOR="sed -i '1i exec $step'" git rebase -q -i -x "$step" "$first") \
+	2> >(grep -v 'Executing: ' >&2) || check bisect 1 "git rebase -x stopped"
 trap - EXIT
 restore
 
@@ -75,7 +75,7 @@ norust=$BUILD/out/ppc64le-norust
 (cd "$TREE" && python3 tools/testing/kunit/kunit.py build --build_dir "$norust" \
 	--qemu_config "$REPO/kunit/qemu/ppc64le-pseries.py" \
 	--cross_compile powerpc64le-linux-gnu- --jobs "$JOBS" \
-	--kunitconfig "$REPO/kunit/base.kunitconfig" >"$norust.log" 2>&1)
+	--kunitconfig "$REPO/kunit/kunitconfigs/base.kunitconfig" >"$norust.log" 2>&1)
 check "build:ppc64le-norust" $? "log: $norust.log"
 
 note "Rust checks on $primary"
