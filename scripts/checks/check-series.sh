@@ -41,35 +41,6 @@ for dir in "$PATCHES" "$PATCHES"/*/; do
 	done <"$dir/series"
 done
 
-note "bisect: every patch of the series builds, incrementally (git rebase -x; ppc64le, GCC, Rust; helpers on, and off once they exist)"
-# Each step starts from the configuration the suites were built with;
-# olddefconfig drops what a patch does not have yet (Rust before it is
-# enabled, the helper option before it exists).
-export cfgs=$BUILD/bisect-configs
-mkdir -p "$cfgs"
-for c in ppc64le-rust ppc64le-c; do
-	[ -f "$BUILD/out/$c/.config" ] || die "$BUILD/out/$c is not built; run its suites first"
-	cp "$BUILD/out/$c/.config" "$cfgs/$c"
-done
-branch=$(git -C "$TREE" symbolic-ref -q --short HEAD) || die "$TREE is not on a branch"
-restore() {
-	git -C "$TREE" rebase --abort >/dev/null 2>&1 || true
-	git -C "$TREE" checkout -q "$branch"
-	for c in ppc64le-rust ppc64le-c; do cp "$cfgs/$c" "$BUILD/out/$c/.config"; done
-}
-trap restore EXIT
-# The rebase starts at patch 1, not at series-base: going through the
-# base would touch the headers patch 1 changes, and every object would be
-# rebuilt. Patch 1 gets its step from a first "exec" line in the todo.
-# The step records its rows and never fails, so that every patch is built.
-step=$REPO/scripts/checks/bisect-step.sh
-first=$(git -C "$TREE" rev-list --reverse series-base..HEAD | head -n 1)
-git -C "$TREE" checkout -q --detach
-(cd "$TREE" && GIT_SEQUENCE_EDITOR="sed -i '1i exec $step'" git rebase -q -i -x "$step" "$first") \
-	2> >(grep -v 'Executing: ' >&2) || check bisect 1 "git rebase -x stopped"
-trap - EXIT
-restore
-
 note "the C path: ppc64le without Rust"
 norust=$BUILD/out/ppc64le-norust
 (cd "$TREE" && python3 tools/testing/kunit/kunit.py build --build_dir "$norust" \
@@ -119,5 +90,34 @@ for obj in "$primary"/rust/*.o "$primary"/arch/powerpc/kernel/thread_setup.o; do
 	[ "$hits" = 0 ] || { echo "    $obj: $hits FP/vector instructions"; bad=1; }
 done
 check rust-soft-float $bad "no FP/vector instructions in Rust objects"
+
+note "bisect: every patch of the series builds, incrementally (git rebase -x; ppc64le, GCC, Rust; helpers on, and off once they exist)"
+# Each step starts from the configuration the suites were built with;
+# olddefconfig drops what a patch does not have yet (Rust before it is
+# enabled, the helper option before it exists).
+export cfgs=$BUILD/bisect-configs
+mkdir -p "$cfgs"
+for c in ppc64le-rust ppc64le-c; do
+	[ -f "$BUILD/out/$c/.config" ] || die "$BUILD/out/$c is not built; run its suites first"
+	cp "$BUILD/out/$c/.config" "$cfgs/$c"
+done
+branch=$(git -C "$TREE" symbolic-ref -q --short HEAD) || die "$TREE is not on a branch"
+restore() {
+	git -C "$TREE" rebase --abort >/dev/null 2>&1 || true
+	git -C "$TREE" checkout -q "$branch"
+	for c in ppc64le-rust ppc64le-c; do cp "$cfgs/$c" "$BUILD/out/$c/.config"; done
+}
+trap restore EXIT
+# The rebase starts at patch 1, not at series-base: going through the
+# base would touch the headers patch 1 changes, and every object would be
+# rebuilt. Patch 1 gets its step from a first "exec" line in the todo.
+# The step records its rows and never fails, so that every patch is built.
+step=$REPO/scripts/checks/bisect-step.sh
+first=$(git -C "$TREE" rev-list --reverse series-base..HEAD | head -n 1)
+git -C "$TREE" checkout -q --detach
+(cd "$TREE" && GIT_SEQUENCE_EDITOR="sed -i '1i exec $step'" git rebase -q -i -x "$step" "$first") \
+	2> >(grep -v 'Executing: ' >&2) || check bisect 1 "git rebase -x stopped"
+trap - EXIT
+restore
 
 python3 "$REPO/scripts/harness/results.py" "done" "$RESULTS" check-series
