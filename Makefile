@@ -4,7 +4,7 @@
 # (scripts/build/, kunit.py) -> qemu (scripts/qemu/) -> verdict
 # (scripts/verdict/, scripts/harness/results.py). See README.md.
 # Variables: KDIR (KSRC is an alias), CONFIG, SUITE, LLVM, JOBS, TIMEOUT,
-# BUILD, SENDER.
+# BUILD, SENDER, FULL.
 
 SHELL := /bin/bash
 # Debian's python3, rustc and bindgen, not a pyenv or rustup shim first on PATH.
@@ -29,9 +29,16 @@ export GIT_COMMITTER_DATE := 2025-01-01T00:00:00+0000
 
 # make test: one stage/NAME target per stage, run with make -k, each
 # leaving $(RESULTS)/NAME.tsv; the expected list is these names, so the
-# total counts a stage that left nothing as failed.
-KUNIT_STAGES := $(shell PYTHONPATH=scripts python3 scripts/harness/configs.py stages)
-MAINLINE_STAGES := $(shell PYTHONPATH=scripts python3 scripts/harness/configs.py stages mainline-)
+# total counts a stage that left nothing as failed. It runs, on each base,
+# the configurations whose in_make_test names that base, and the quicker
+# series checks; make test-full (FULL=1) runs everything.
+configs_py := PYTHONPATH=scripts python3 scripts/harness/configs.py
+TEST_CONFIGS := $(shell $(configs_py) names $(if $(FULL),,6.12.y))
+TEST_MAINLINE_CONFIGS := $(shell $(configs_py) names $(if $(FULL),,mainline))
+KUNIT_STAGES := $(shell $(configs_py) stages '' $(if $(FULL),,6.12.y))
+MAINLINE_STAGES := $(shell $(configs_py) stages mainline- $(if $(FULL),,mainline))
+ALL_MAINLINE_STAGES := $(shell $(configs_py) stages mainline-)
+CHECKS := $(if $(FULL),all,quick)
 TEST_TARGETS := drift harness-tests $(KUNIT_STAGES) mainline bad-input mutants check-series
 TEST_RESULTS := drift harness-tests $(KUNIT_STAGES) $(MAINLINE_STAGES) bad-input mutants check-series
 RECORD := scripts/harness/results.py run $(RESULTS)
@@ -40,18 +47,22 @@ stage = @echo "==> stage $(1)"; start=$$SECONDS; $(2); rc=$$?; \
 	printf '%-30s %5d s  %s\n' $(1) $$((SECONDS - start)) $$([ $$rc = 0 ] && echo ok || echo FAILED) \
 	| tee -a $(RESULTS)/times.txt; exit $$rc
 
-.PHONY: all help kunit test setup tree export mutants check-series series apply \
-	mainline bad-input harness-tests clean
+.PHONY: all help kunit test test-full setup tree export mutants check-series series \
+	apply mainline bad-input harness-tests clean
 
 all: help
 
 help:
 	@echo "make kunit          build, boot and run the KUnit suites (CONFIG=$(CONFIG))"
-	@echo "make test           every stage below, on all configurations and both bases"
+	@echo "make test           the stages below on the configurations marked in_make_test"
+	@echo "                    ($(TEST_CONFIGS) on 6.12.y, $(TEST_MAINLINE_CONFIGS) on mainline)"
+	@echo "                    and the quick series checks; under an hour on 2 cores"
+	@echo "make test-full      every stage, on every configuration and both bases"
 	@echo "make mainline       the series on Debian's newest linux-source, all configurations,"
 	@echo "                    and without the leak fixes where they leaked"
 	@echo "make mutants        break the Rust helpers on purpose; the tests must notice"
-	@echo "make check-series   checkpatch, bisect builds (git rebase -x), Rust lints, htmldocs"
+	@echo "make check-series   checkpatch, Rust lints; then bisect builds (git rebase -x),"
+	@echo "                    no-Rust build, htmldocs (make test runs only the first line)"
 	@echo "make harness-tests  the harness's own tests (pytest)"
 	@echo "make bad-input      the harness's bad-input cases"
 	@echo "make export         write arch-powerpc-patches/ from the commits in $(TREE)"
@@ -79,15 +90,21 @@ test: tree
 	@echo; echo "==> time per stage"; cat $(RESULTS)/times.txt; echo
 	@scripts/harness/results.py summary $(RESULTS) $(TEST_RESULTS)
 
+test-full:
+	@$(MAKE) --no-print-directory test FULL=1
+
 mainline: setup
 	@rm -rf $(BUILD)/results-mainline
 	@RESULTS=$(BUILD)/results-mainline scripts/tree/mainline.sh; rc=$$?; \
-	 scripts/harness/results.py summary $(BUILD)/results-mainline $(MAINLINE_STAGES) | \
+	 scripts/harness/results.py summary $(BUILD)/results-mainline $(ALL_MAINLINE_STAGES) | \
 	 tail -n 1; exit $$rc
 
-mutants check-series bad-input harness-tests: tree
+mutants bad-input harness-tests: tree
 	@mkdir -p $(RESULTS)
 	@$(MAKE) --no-print-directory stage/$@
+check-series: tree
+	@mkdir -p $(RESULTS)
+	@$(MAKE) --no-print-directory stage/$@ FULL=1
 
 series:
 	@scripts/submit/submissions.py
@@ -113,11 +130,11 @@ stage/%-init: stage/%
 stage/%-user-regs: stage/%
 	$(call stage,$*-user-regs,scripts/qemu/boot-init.py $* user-regs)
 stage/mainline:
-	$(call stage,mainline,scripts/tree/mainline.sh)
+	$(call stage,mainline,CONFIGS="$(TEST_MAINLINE_CONFIGS)" scripts/tree/mainline.sh)
 # The hang and panic cases boot the primary kernel.
 stage/bad-input: stage/$(CONFIG)
 	$(call stage,bad-input,scripts/tests/bad-input.sh)
 stage/mutants: stage/$(CONFIG)
 	$(call stage,mutants,scripts/checks/mutants.py)
-stage/check-series: stage/ppc64le-rust stage/ppc64le-c
-	$(call stage,check-series,scripts/checks/check-series.sh)
+stage/check-series: $(addprefix stage/,$(filter ppc64le-rust ppc64le-c,$(TEST_CONFIGS)))
+	$(call stage,check-series,CHECKS=$(CHECKS) scripts/checks/check-series.sh)

@@ -5,8 +5,17 @@
 # checkpatch --strict, bisectability, the C path without Rust, rustfmt,
 # CLIPPY=1, rustdoc, and no FP/vector code in Rust objects.
 # Each check is one row in the results; the script fails if any fails.
+# CHECKS=quick (make test) runs checkpatch, rustfmt, clippy and the FP
+# check, and leaves out the builds that take minutes each: no-Rust,
+# rustdoc, htmldocs and the bisect.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
+
+case ${CHECKS:=all} in
+all|quick) ;;
+*) die "CHECKS=$CHECKS: all or quick" ;;
+esac
+full() { [ "$CHECKS" = all ]; }
 
 JOBS=${JOBS:-$(nproc)}
 primary=$BUILD/out/ppc64le-rust
@@ -41,13 +50,15 @@ for dir in "$PATCHES" "$PATCHES"/*/; do
 	done <"$dir/series"
 done
 
-note "the C path: ppc64le without Rust"
-norust=$BUILD/out/ppc64le-norust
-(cd "$TREE" && python3 tools/testing/kunit/kunit.py build --build_dir "$norust" \
-	--qemu_config "$REPO/kunit/qemu/ppc64le-pseries.py" \
-	--cross_compile powerpc64le-linux-gnu- --jobs "$JOBS" \
-	--kunitconfig "$REPO/kunit/kunitconfigs/base.kunitconfig" >"$norust.log" 2>&1)
-check "build:ppc64le-norust" $? "log: $norust.log"
+if full; then
+	note "the C path: ppc64le without Rust"
+	norust=$BUILD/out/ppc64le-norust
+	(cd "$TREE" && python3 tools/testing/kunit/kunit.py build --build_dir "$norust" \
+		--qemu_config "$REPO/kunit/qemu/ppc64le-pseries.py" \
+		--cross_compile powerpc64le-linux-gnu- --jobs "$JOBS" \
+		--kunitconfig "$REPO/kunit/kunitconfigs/base.kunitconfig" >"$norust.log" 2>&1)
+	check "build:ppc64le-norust" $? "log: $norust.log"
+fi
 
 note "Rust checks on $primary"
 kmake "$primary" powerpc64le-linux-gnu- olddefconfig >/dev/null 2>&1
@@ -63,6 +74,22 @@ lint() {	# lint NAME MAKE-ARGS...: the build must pass with no warning or error
 	check "$name" $? "$warnings warnings (log: $log)"
 }
 lint clippy CLIPPY=1 vmlinux
+
+# Kernel code must not touch FP or vector registers: rustc must be soft-float.
+fp='^(lf[ds]|stf[ds]|fadd|fmul|fdiv|fmr|fcmp|lxv|stxv|lvx|stvx|xx|vx|mtvsr|mfvsr|xs|xv)'
+bad=0
+for obj in "$primary"/rust/*.o "$primary"/arch/powerpc/kernel/thread_setup.o; do
+	[ -f "$obj" ] || continue
+	hits=$(powerpc64le-linux-gnu-objdump -d "$obj" | awk -F'\t' '{print $3}' | grep -cE "$fp")
+	[ "$hits" = 0 ] || { echo "    $obj: $hits FP/vector instructions"; bad=1; }
+done
+check rust-soft-float $bad "no FP/vector instructions in Rust objects"
+
+if ! full; then
+	python3 "$REPO/scripts/harness/results.py" "done" "$RESULTS" check-series
+	exit
+fi
+
 lint rustdoc rustdoc
 
 note "Sphinx: make SPHINXDIRS=arch/powerpc htmldocs"
@@ -80,16 +107,6 @@ warnings=$(grep -c 'kernel-threads' "$BUILD/htmldocs.log")
 [ "$st" = 0 ] && [ "$warnings" = 0 ] &&
 	[ -f "$docs/Documentation/output/arch/powerpc/kernel-threads.html" ]
 check htmldocs $? "$warnings warnings from kernel-threads.rst (log: $BUILD/htmldocs.log)"
-
-# Kernel code must not touch FP or vector registers: rustc must be soft-float.
-fp='^(lf[ds]|stf[ds]|fadd|fmul|fdiv|fmr|fcmp|lxv|stxv|lvx|stvx|xx|vx|mtvsr|mfvsr|xs|xv)'
-bad=0
-for obj in "$primary"/rust/*.o "$primary"/arch/powerpc/kernel/thread_setup.o; do
-	[ -f "$obj" ] || continue
-	hits=$(powerpc64le-linux-gnu-objdump -d "$obj" | awk -F'\t' '{print $3}' | grep -cE "$fp")
-	[ "$hits" = 0 ] || { echo "    $obj: $hits FP/vector instructions"; bad=1; }
-done
-check rust-soft-float $bad "no FP/vector instructions in Rust objects"
 
 note "bisect: every patch of the series builds, incrementally (git rebase -x; ppc64le, GCC, Rust; helpers on, and off once they exist)"
 # Each step starts from the configuration the suites were built with;

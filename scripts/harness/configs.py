@@ -2,12 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 """The test configurations, from kunit/configurations.toml (the only parser).
 
-  configs.py names              the configurations, in order
+  configs.py names [BASE]       the configurations, in order; with BASE (6.12.y
+                                or mainline) only those make test runs there
   configs.py shell NAME         every field as conf_FIELD=value, for bash's eval
                                 (lists space-separated, true as "yes"), and
                                 conf_boots, conf_before_boots: the boot-init modes
                                 make mainline runs with and without the fixes
-  configs.py stages PREFIX      the result stages make mainline must leave
+  configs.py stages PREFIX [BASE]
+                                the result stages a run must leave (PREFIX
+                                "mainline-" for make mainline), over every
+                                configuration or only make test's on BASE
 """
 
 import shlex
@@ -33,6 +37,10 @@ class Config:
     allow_skip: tuple = ()
     before_fails: tuple = ()
     syscall_cost: bool = False
+    in_make_test: tuple = ()
+
+
+BASES = ('6.12.y', 'mainline')
 
 
 def load(path=FILE):
@@ -55,9 +63,22 @@ def load(path=FILE):
             out[name] = Config(name=name, **values)
         except TypeError as e:
             raise ValueError(f'{path}: [{name}]: {e}') from e
+        bad = set(out[name].in_make_test) - set(BASES)
+        if bad:
+            raise ValueError(f'{path}: [{name}]: in_make_test: unknown base '
+                             f'{", ".join(sorted(bad))} (have: {" ".join(BASES)})')
     if not out:
         raise ValueError(f'{path}: no configurations')
     return out
+
+
+def on_base(configs, base=None):
+    """The configurations make test runs on base; all of them without one."""
+    if base is None:
+        return configs
+    if base not in BASES:
+        raise ValueError(f"unknown base '{base}' (have: {' '.join(BASES)})")
+    return {n: c for n, c in configs.items() if base in c.in_make_test}
 
 
 def get(name, path=FILE):
@@ -84,7 +105,7 @@ def stages(prefix='', configs=None):
     """
     mainline = prefix == 'mainline-'
     names = ['mainline-apply'] if mainline else []
-    for c in (configs or load()).values():
+    for c in (load() if configs is None else configs).values():
         p = prefix + c.name
         if mainline and c.before_fails:
             names += [f'{p}-before'] + [f'{p}-{m}' for m in boot_modes(c, before=True)]
@@ -102,8 +123,8 @@ def _field(config, field):
 
 
 def main(argv):
-    if argv[1:] == ['names']:
-        print(' '.join(load()))
+    if len(argv) in (2, 3) and argv[1] == 'names':
+        print(' '.join(on_base(load(), *argv[2:])))
     elif len(argv) == 3 and argv[1] == 'shell':
         config = get(argv[2])
         values = {f.name: _field(config, f.name) for f in fields(Config)}
@@ -111,8 +132,8 @@ def main(argv):
         values['before_boots'] = ' '.join(boot_modes(config, before=True))
         for k, v in values.items():
             print(f'conf_{k}={shlex.quote(str(v))}')
-    elif len(argv) in (2, 3) and argv[1] == 'stages':
-        print(' '.join(stages(argv[2] if len(argv) == 3 else '')))
+    elif len(argv) in (3, 4) and argv[1] == 'stages':
+        print(' '.join(stages(argv[2], on_base(load(), *argv[3:]))))
     else:
         sys.exit(__doc__.strip())
 

@@ -40,6 +40,30 @@ def test_stages_follow_the_fields():
         assert f'{c.name}-oops' in plain
 
 
+def test_make_test_runs_a_subset_on_each_base():
+    loaded = configs.load()
+    for base in configs.BASES:
+        chosen = configs.on_base(loaded, base)
+        assert chosen and set(chosen) < set(loaded)
+        assert all(base in c.in_make_test for c in chosen.values())
+    # The primary configuration: mutants, bad-input and the lints use it.
+    assert 'ppc64le-rust' in configs.on_base(loaded, '6.12.y')
+    # The before row and the syscall cost must stay in make test.
+    assert any(c.before_fails and c.syscall_cost
+               for c in configs.on_base(loaded, 'mainline').values())
+    assert configs.stages('', {}) == [] and configs.on_base(loaded) == loaded
+
+
+def test_unknown_base_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="unknown base '6.6.y'"):
+        configs.on_base(configs.load(), '6.6.y')
+    f = tmp_path / 'c.toml'
+    f.write_text('[x]\ndescription = "d"\nqemu_config = "q"\nmachine = "m"\ncross = "c-"\n'
+                 'kunitconfigs = []\nsuites = []\nin_make_test = ["main"]\n')
+    with pytest.raises(ValueError, match='in_make_test: unknown base main'):
+        configs.load(f)
+
+
 @pytest.mark.parametrize('version, prereqs', [
     ('6.12.117', '6.12.y'), ('6.12.0', '6.12.y'), ('7.3.0-rc7', 'mainline'), ('7.4.1', 'mainline')])
 def test_supported_bases(version, prereqs):
