@@ -33,11 +33,12 @@ export GIT_COMMITTER_DATE := 2025-01-01T00:00:00+0000
 # the configurations whose in_make_test names that base, and the quicker
 # series checks; make test-full (FULL=1) runs everything.
 configs_py := PYTHONPATH=scripts python3 scripts/harness/configs.py
-TEST_CONFIGS := $(shell $(configs_py) names $(if $(FULL),,6.12.y))
-TEST_MAINLINE_CONFIGS := $(shell $(configs_py) names $(if $(FULL),,mainline))
-KUNIT_STAGES := $(shell $(configs_py) stages '' $(if $(FULL),,6.12.y))
-MAINLINE_STAGES := $(shell $(configs_py) stages mainline- $(if $(FULL),,mainline))
-ALL_MAINLINE_STAGES := $(shell $(configs_py) stages mainline-)
+in_make_test := $(if $(FULL),,--make-test)
+TEST_CONFIGS := $(shell $(configs_py) names 6.12.y $(in_make_test))
+TEST_MAINLINE_CONFIGS := $(shell $(configs_py) names mainline $(in_make_test))
+KUNIT_STAGES := $(shell $(configs_py) stages '' 6.12.y $(in_make_test))
+MAINLINE_STAGES := $(shell $(configs_py) stages mainline- mainline $(in_make_test))
+ALL_MAINLINE_STAGES := $(shell $(configs_py) stages mainline- mainline)
 CHECKS := $(if $(FULL),all,quick)
 TEST_TARGETS := drift harness-tests $(KUNIT_STAGES) mainline bad-input mutants check-series
 TEST_RESULTS := drift harness-tests $(KUNIT_STAGES) $(MAINLINE_STAGES) bad-input mutants check-series
@@ -134,6 +135,7 @@ stage/mainline:
 # The hang and panic cases boot the primary kernel.
 stage/bad-input: stage/$(CONFIG)
 	$(call stage,bad-input,scripts/tests/bad-input.sh)
+# ppc32 mutants use the mainline tree: make test runs stage/mainline first.
 stage/mutants: stage/$(CONFIG)
 	$(call stage,mutants,scripts/checks/mutants.py)
 stage/check-series: $(addprefix stage/,$(filter ppc64le-rust ppc64le-c,$(TEST_CONFIGS)))

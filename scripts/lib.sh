@@ -22,11 +22,15 @@ TREE=${TREE:-$BUILD/linux}
 export PATCHES=$REPO/arch-powerpc-patches
 RESULTS=${RESULTS:-$BUILD/results}
 
-# bindgen takes the newest libclang it finds; 6.12 builds were measured
-# with Debian's default (14). Mainline needs 17 or later (mainline.sh).
-if [ -z "${LIBCLANG_PATH:-}" ] && [ -d /usr/lib/llvm-14/lib ]; then
-	export LIBCLANG_PATH=/usr/lib/llvm-14/lib
-fi
+# libclang_for BASE: the libclang bindgen uses on that base. It would take
+# the newest it finds; 6.12 builds were measured with Debian's default (14),
+# and mainline needs 17 or later.
+libclang_for() {
+	case $1 in
+	mainline) echo /usr/lib/llvm-19/lib ;;
+	*) echo /usr/lib/llvm-14/lib ;;
+	esac
+}
 
 # kernel_version DIR: what "make kernelversion" says in the kernel tree DIR
 # (for powerpc, so that a tree with only scripts/ and arch/powerpc/ will do).

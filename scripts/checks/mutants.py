@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 """Break the Rust helpers on purpose and check that the named test notices.
 
-Each mutant edits arch/powerpc/kernel/thread_setup.rs in the prepared tree,
-rebuilds the primary configuration incrementally, runs the suites and
-expects its test not to pass (failed, crashed, or never run because the
-kernel died). The file is restored afterwards, whatever happens. Prints a
-table and exits non-zero if any mutant survives.
+Each mutant edits arch/powerpc/kernel/thread_setup.rs in the tree of its
+configuration (ppc64le on 6.12.y, prepared by make kunit; ppc32 on
+mainline, prepared by make mainline), rebuilds it incrementally, runs the
+suites and expects its test not to pass (failed, crashed, or never run
+because the kernel died). The file is restored afterwards, whatever
+happens. Prints a table and exits non-zero if any mutant survives.
 """
 
 import os
@@ -19,41 +20,59 @@ from pathlib import Path
 from harness import REPO, results
 
 BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
-TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
 TARGET = 'arch/powerpc/kernel/thread_setup.rs'
-CONFIG = 'ppc64le-rust'
-REGS = 'regs.__bindgen_anon_1.__bindgen_anon_1'
+# Where each configuration's tree and builds are: BUILD as run-kunit.sh takes it.
+BUILDS = {'ppc64le-rust': BUILD, 'ppc32-rust': BUILD / 'mainline'}
+SOFTE = 'registers(regs).softe = bindings::IRQS_ENABLED as c_ulong;'
+ZERO = '*slot = MaybeUninit::zeroed();'
 
-# name, what it breaks, test that must fail, [(old, new)] edits
+# name, configuration, what it breaks, test that must fail, [(old, new)] edits
 MUTANTS = [
-    ('softe-masked',
+    ('softe-masked', 'ppc64le-rust',
      'softe says interrupts are masked (IRQS_ALL_DISABLED)',
      'powerpc_kthread_softe.user_kthread_softe_enabled',
-     [(f'{REGS}.softe = bindings::IRQS_ENABLED as usize;',
-       f'{REGS}.softe = 3;')]),
-    ('msr-pr',
+     [(SOFTE, 'registers(regs).softe = 3;')]),
+    ('msr-pr', 'ppc64le-rust',
      'MSR_PR set in the child regs',
      'powerpc_kthread_user_mode.user_kthread_not_user_mode',
-     [(f'{REGS}.softe = bindings::IRQS_ENABLED as usize;',
-       f'{REGS}.softe = bindings::IRQS_ENABLED as usize;\n'
-       f'        {REGS}.msr = 1 << bindings::MSR_PR_LG;')]),
-    ('fn-arg-swapped',
+     [(SOFTE, SOFTE + '\n    registers(regs).msr = 1 << bindings::MSR_PR_LG;')]),
+    ('fn-arg-swapped', 'ppc64le-rust',
      'fn and arg swapped in r14/r15',
      'powerpc_thread_frames.kthread_frames',
-     [('regs.gpr[14] = function_entry(entry as *const c_void);',
-       'regs.gpr[14] = function_entry(arg as *const c_void);'),
-      ('regs.gpr[15] = arg as usize;',
-       'regs.gpr[15] = entry as usize;')]),
-    ('stale-orig-gpr3',
+     [('regs.gpr[14] = KernelFunction::of_thread_fn(thread_fn).entry();',
+       'regs.gpr[14] = arg as c_ulong;'),
+      ('regs.gpr[15] = arg as c_ulong;',
+       'regs.gpr[15] = KernelFunction::of_thread_fn(thread_fn).entry();')]),
+    ('stale-orig-gpr3', 'ppc64le-rust',
      'orig_gpr3 left unsanitised (stale stack data)',
      'powerpc_thread_frames.user_kthread_frames',
-     [('*slot = MaybeUninit::zeroed();',
+     [(ZERO,
        '// SAFETY: mutant, keeps stale bytes on purpose.\n'
-       '        let stale = unsafe { slot.assume_init_ref().__bindgen_anon_1.__bindgen_anon_1.orig_gpr3 };\n'
-       '        *slot = MaybeUninit::zeroed();'),
-      (f'{REGS}.softe = bindings::IRQS_ENABLED as usize;',
-       f'{REGS}.softe = bindings::IRQS_ENABLED as usize;\n'
-       f'        {REGS}.orig_gpr3 = stale;')]),
+       '    let stale = unsafe { slot.assume_init_ref().__bindgen_anon_1.user_regs.orig_gpr3 };\n'
+       '    ' + ZERO),
+      (SOFTE, SOFTE + '\n    registers(regs).orig_gpr3 = stale;')]),
+    ('kernel-shim-for-user', 'ppc64le-rust',
+     'a user-mode kernel thread started in start_kernel_thread',
+     'powerpc_thread_frames.user_kthread_frames',
+     [('sanitise_user_regs(slot);\n            bindings::ret_from_kernel_user_thread',
+       'sanitise_user_regs(slot);\n            bindings::start_kernel_thread')]),
+    # KernelFunction: the entry point must be ppc_function_entry()'s.
+    ('entry-is-address', 'ppc64le-rust',
+     'r14 gets the address of fn, not its local entry point',
+     'powerpc_thread_frames.kthread_frames',
+     [('unsafe { bindings::ppc_kthread_function_entry(self.0) }',
+       'unsafe { bindings::ppc_kthread_function_entry(self.0) };\n        self.0 as usize')]),
+    # The 32-bit path: no softe, everything else as on 64-bit.
+    ('ppc32-not-cleared', 'ppc32-rust',
+     '32-bit user regs left as the stack had them',
+     'powerpc_thread_frames.user_kthread_frames',
+     [(ZERO, '#[cfg(CONFIG_PPC64)]\n    {\n        ' + ZERO + '\n    }')]),
+    ('ppc32-extra-write', 'ppc32-rust',
+     'r13 of the switch frame written too on 32-bit (harmless on a zeroed stack)',
+     'powerpc_thread_frames.kthread_frames',
+     [('    regs.gpr[15] = arg as c_ulong;',
+       '    regs.gpr[15] = arg as c_ulong;\n    #[cfg(not(CONFIG_PPC64))]\n    {\n'
+       '        regs.gpr[13] = 0;\n    }')]),
 ]
 
 # Mutants that cannot be told apart from the correct code, and why.
@@ -78,40 +97,58 @@ def apply(text, edits, name):
     return text
 
 
-def main():
-    path = TREE / TARGET
+def source(config):
+    """The file a configuration's mutants edit, checked before any edit."""
+    path = BUILDS[config] / 'linux' / TARGET
     if not path.is_file():
-        sys.exit(f'error: {path} missing; run "make tree" first')
-    if subprocess.run(['git', 'diff', '--quiet', '--', TARGET], cwd=TREE).returncode:
+        how = 'make mainline' if config == 'ppc32-rust' else 'make kunit'
+        sys.exit(f'error: {path} missing; run "{how}" first')
+    if subprocess.run(['git', 'diff', '--quiet', '--', TARGET], cwd=path.parents[3]).returncode:
         sys.exit(f'error: {path} has local changes; refusing to mutate it')
-    original = path.read_text()
-    for name, _, _, edits in MUTANTS:	# fail early on stale edits
-        apply(original, edits, name)
+    return path
 
-    def restore(*_):
-        path.write_text(original)
+
+def main():
+    chosen = [m for m in MUTANTS if not os.environ.get('MUTANTS_CONFIG')
+              or m[1] == os.environ['MUTANTS_CONFIG']]
+    originals = {}
+    for name, config, _, _, edits in chosen:	# fail early on stale edits
+        path = source(config)
+        originals.setdefault(path, path.read_text())
+        apply(originals[path], edits, name)
+
+    def restore_all():
+        for path, text in originals.items():
+            path.write_text(text)
+
+    def interrupted(*_):
+        restore_all()
         sys.exit(1)
-    signal.signal(signal.SIGINT, restore)
-    signal.signal(signal.SIGTERM, restore)
+    signal.signal(signal.SIGINT, interrupted)
+    signal.signal(signal.SIGTERM, interrupted)
 
     rows = []
     out = BUILD / 'mutants'
     out.mkdir(parents=True, exist_ok=True)
     try:
-        for name, what, test, edits in MUTANTS:
-            print(f'==> mutant {name}: {what}', flush=True)
-            path.write_text(apply(original, edits, name))
-            env = dict(os.environ, RESULTS=str(out / name), SUITE='')
+        for name, config, what, test, edits in chosen:
+            print(f'==> mutant {name} ({config}): {what}', flush=True)
+            path = source(config)
+            path.write_text(apply(originals[path], edits, name))
+            build = BUILDS[config]
+            env = dict(os.environ, RESULTS=str(out / name), SUITE='', BUILD=str(build),
+                       TREE=str(build / 'linux'))
             log = out / f'{name}.log'
             with open(log, 'w') as f:
-                subprocess.run([str(REPO / 'scripts/qemu/run-kunit.sh'), CONFIG],
+                subprocess.run([str(REPO / 'scripts/qemu/run-kunit.sh'), config],
                                env=env, stdout=f, stderr=subprocess.STDOUT)
-            run_out = BUILD / 'out' / CONFIG / 'kunit-suites.out'
+            path.write_text(originals[path])
+            run_out = build / 'out' / config / 'kunit-suites.out'
             built = 'Starting KUnit Kernel' in run_out.read_text(errors='replace')
-            console = BUILD / 'out' / CONFIG / 'console.log'
+            console = build / 'out' / config / 'console.log'
             if built and console.exists():
                 shutil.copyfile(console, out / f'{name}.console.log')
-            status = status_of(test, BUILD / 'out' / CONFIG / 'kunit.json')
+            status = status_of(test, build / 'out' / config / 'kunit.json')
             if not built:
                 # A mutant that does not build proves nothing about the tests.
                 rows.append((name, test, 'no build', f'ERROR (see {log})'))
@@ -122,14 +159,14 @@ def main():
                 rows.append((name, test, status,
                              'killed' if status != 'PASS' else 'SURVIVED'))
     finally:
-        path.write_text(original)
+        restore_all()
 
     print()
-    print(f'{"mutant":<16} {"expected failing test":<54} {"observed":<10} verdict')
+    print(f'{"mutant":<20} {"expected failing test":<54} {"observed":<10} verdict')
     for name, test, observed, verdict in rows:
-        print(f'{name:<16} {test:<54} {observed:<10} {verdict}')
+        print(f'{name:<20} {test:<54} {observed:<10} {verdict}')
     for name, what, why in EQUIVALENT:
-        print(f'{name:<16} {"(equivalent mutant, not run)":<54} {"-":<10} {why}')
+        print(f'{name:<20} {"(equivalent mutant, not run)":<54} {"-":<10} {why}')
     survived = [r for r in rows if not r[3].startswith('killed')]
     results.write(os.environ.get('RESULTS', BUILD / 'results'), 'mutants',
                   [results.Row('mutants', len(rows) - len(survived), len(survived))])

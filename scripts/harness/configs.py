@@ -2,16 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 """The test configurations, from kunit/configurations.toml (the only parser).
 
-  configs.py names [BASE]       the configurations, in order; with BASE (6.12.y
-                                or mainline) only those make test runs there
+  configs.py names [BASE [--make-test]]
+                                the configurations, in order; with BASE (6.12.y
+                                or mainline) those it can build, with
+                                --make-test only those make test runs there
   configs.py shell NAME         every field as conf_FIELD=value, for bash's eval
                                 (lists space-separated, true as "yes"), and
                                 conf_boots, conf_before_boots: the boot-init modes
                                 make mainline runs with and without the fixes
-  configs.py stages PREFIX [BASE]
+  configs.py stages PREFIX [BASE [--make-test]]
                                 the result stages a run must leave (PREFIX
-                                "mainline-" for make mainline), over every
-                                configuration or only make test's on BASE
+                                "mainline-" for make mainline), over the
+                                configurations names chooses
 """
 
 import shlex
@@ -38,9 +40,10 @@ class Config:
     before_fails: tuple = ()
     syscall_cost: bool = False
     in_make_test: tuple = ()
+    bases: tuple = ('6.12.y', 'mainline')
 
 
-BASES = ('6.12.y', 'mainline')
+BASES = Config.bases
 
 
 def load(path=FILE):
@@ -63,22 +66,33 @@ def load(path=FILE):
             out[name] = Config(name=name, **values)
         except TypeError as e:
             raise ValueError(f'{path}: [{name}]: {e}') from e
-        bad = set(out[name].in_make_test) - set(BASES)
-        if bad:
-            raise ValueError(f'{path}: [{name}]: in_make_test: unknown base '
-                             f'{", ".join(sorted(bad))} (have: {" ".join(BASES)})')
+        for field, allowed in (('bases', BASES), ('in_make_test', out[name].bases)):
+            bad = set(getattr(out[name], field)) - set(allowed)
+            if bad:
+                raise ValueError(f'{path}: [{name}]: {field}: base '
+                                 f'{", ".join(sorted(bad))} is not one of: '
+                                 f'{" ".join(allowed)}')
     if not out:
         raise ValueError(f'{path}: no configurations')
     return out
 
 
-def on_base(configs, base=None):
-    """The configurations make test runs on base; all of them without one."""
+def on_base(configs, base=None, make_test=False):
+    """The configurations base can build, or with make_test those make test
+    runs there; all of them without a base."""
     if base is None:
         return configs
     if base not in BASES:
         raise ValueError(f"unknown base '{base}' (have: {' '.join(BASES)})")
-    return {n: c for n, c in configs.items() if base in c.in_make_test}
+    return {n: c for n, c in configs.items()
+            if base in (c.in_make_test if make_test else c.bases)}
+
+
+def _chosen(args):
+    """on_base() over the command line's [BASE [--make-test]]."""
+    if len(args) > 2 or (len(args) == 2 and args[1] != '--make-test'):
+        sys.exit(__doc__.strip())
+    return on_base(load(), *args[:1], make_test=len(args) == 2)
 
 
 def get(name, path=FILE):
@@ -123,8 +137,8 @@ def _field(config, field):
 
 
 def main(argv):
-    if len(argv) in (2, 3) and argv[1] == 'names':
-        print(' '.join(on_base(load(), *argv[2:])))
+    if len(argv) >= 2 and argv[1] == 'names':
+        print(' '.join(_chosen(argv[2:])))
     elif len(argv) == 3 and argv[1] == 'shell':
         config = get(argv[2])
         values = {f.name: _field(config, f.name) for f in fields(Config)}
@@ -132,8 +146,8 @@ def main(argv):
         values['before_boots'] = ' '.join(boot_modes(config, before=True))
         for k, v in values.items():
             print(f'conf_{k}={shlex.quote(str(v))}')
-    elif len(argv) in (3, 4) and argv[1] == 'stages':
-        print(' '.join(stages(argv[2], on_base(load(), *argv[3:]))))
+    elif len(argv) >= 3 and argv[1] == 'stages':
+        print(' '.join(stages(argv[2], _chosen(argv[3:]))))
     else:
         sys.exit(__doc__.strip())
 

@@ -90,14 +90,23 @@ def mark(tree):
     (Path(tree) / '.git' / STAMP).write_text(' '.join(want) + '\n')
 
 
-def format_patches(tree, pre, out):
-    """format-patch base..HEAD of tree into out (the prerequisites into out/pre)."""
+def format_patches(tree, pre, out, split='series-base'):
+    """format-patch base..HEAD of tree into out (the prerequisites into out/pre).
+
+    The prerequisites are the commits up to split: in the prepared tree the
+    tag series-base, which prepare.sh sets; moving it over a new commit adds
+    a prerequisite.
+    """
     commits = git(tree, 'rev-list', '--reverse', 'base..HEAD').split()
-    n_pre = len(names(PATCHES / pre / 'series')) if pre else 0
-    if len(commits) <= n_pre:
-        raise ValueError(f'{tree} has {len(commits)} commits on its base: not more '
-                         f'than the {n_pre} prerequisites')
-    series_base = commits[n_pre - 1] if n_pre else 'base'
+    series_base = git(tree, 'rev-parse', f'{split}^{{commit}}')
+    n_pre = commits.index(series_base) + 1 if series_base in commits else 0
+    if series_base != git(tree, 'rev-parse', 'base') and not n_pre:
+        raise ValueError(f'{tree}: series-base is not between base and HEAD')
+    if bool(n_pre) != bool(pre):
+        raise ValueError(f'{tree}: {n_pre} prerequisites below series-base, but this base '
+                         f'{"has" if pre else "has no"} prerequisites directory')
+    if len(commits) == n_pre:
+        raise ValueError(f'{tree} has no commits above series-base')
     if pre:
         git(tree, *FORMAT, '-o', str(out / pre), f'base..{series_base}')
     git(tree, *FORMAT, '-o', str(out), f'{series_base}..HEAD')
@@ -127,9 +136,13 @@ def check(tree):
         scratch = Path(tmp) / 'tree'
         git(tree, 'worktree', 'add', '-q', '--detach', str(scratch), 'base')
         try:
-            for patch in patch_paths(pre):
+            n_pre = len(names(PATCHES / pre / 'series')) if pre else 0
+            split = git(scratch, 'rev-parse', 'HEAD')
+            for i, patch in enumerate(patch_paths(pre), 1):
                 git(scratch, 'am', '-q', '--keep-cr', str(patch))
-            format_patches(scratch, pre, Path(tmp) / 'out')
+                if i == n_pre:
+                    split = git(scratch, 'rev-parse', 'HEAD')
+            format_patches(scratch, pre, Path(tmp) / 'out', split)
         finally:
             subprocess.run(['git', '-C', str(tree), 'worktree', 'remove', '--force', str(scratch)])
         problems += [f'{n} is not what make export writes (edit the tree and export, '

@@ -21,6 +21,13 @@ name=${1:-}
 mode=${2:-suites}
 conf=$(python3 "$REPO/scripts/harness/configs.py" shell "$name") || exit 1
 eval "$conf"	# conf_<field> for every field of the configuration
+base=$(python3 "$REPO/scripts/harness/bases.py" "$(kernel_version "$TREE")") || exit 1
+case " $conf_bases " in
+*" $base "*) ;;
+*) die "$name builds only on $conf_bases, and $TREE is $base (make mainline CONFIGS=$name runs it on mainline)" ;;
+esac
+LIBCLANG_PATH=$(libclang_for "$base")
+export LIBCLANG_PATH
 
 out=$BUILD/out/$name${LLVM:+-llvm}
 mkdir -p "$out" "$RESULTS"

@@ -161,6 +161,8 @@ fi
 note "unknown configuration"
 expect unknown-config "unknown configuration 'nope' \\(have: ppc64le-rust" "$REPO/scripts/qemu/run-kunit.sh" nope
 expect unknown-config-boot "unknown configuration 'nope'" "$REPO/scripts/qemu/boot-init.py" nope init
+expect config-not-on-base "ppc32-rust builds only on mainline, and .* is 6.12.y" \
+	"$REPO/scripts/qemu/run-kunit.sh" ppc32-rust
 
 note "make series without a mainline tree"
 expect series-no-mainline 'run "make mainline"' env BUILD=$tmp/empty-build "$REPO/scripts/submit/submissions.py"

@@ -43,24 +43,35 @@ def test_stages_follow_the_fields():
 def test_make_test_runs_a_subset_on_each_base():
     loaded = configs.load()
     for base in configs.BASES:
-        chosen = configs.on_base(loaded, base)
-        assert chosen and set(chosen) < set(loaded)
+        chosen = configs.on_base(loaded, base, make_test=True)
+        assert chosen and set(chosen) < set(configs.on_base(loaded, base))
         assert all(base in c.in_make_test for c in chosen.values())
-    # The primary configuration: mutants, bad-input and the lints use it.
-    assert 'ppc64le-rust' in configs.on_base(loaded, '6.12.y')
-    # The before row and the syscall cost must stay in make test.
-    assert any(c.before_fails and c.syscall_cost
-               for c in configs.on_base(loaded, 'mainline').values())
+        # The Rust helpers on every architecture the base has Rust for.
+        assert 'ppc64le-rust' in chosen
+    # 6.12.y has no 32-bit Rust; mainline runs its helpers on ppc32.
+    assert 'ppc32-rust' not in configs.on_base(loaded, '6.12.y')
+    assert 'ppc32-rust' in configs.on_base(loaded, 'mainline', make_test=True)
+    # The before row must stay in make test.
+    assert any(c.before_fails
+               for c in configs.on_base(loaded, 'mainline', make_test=True).values())
     assert configs.stages('', {}) == [] and configs.on_base(loaded) == loaded
 
 
 def test_unknown_base_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown base '6.6.y'"):
         configs.on_base(configs.load(), '6.6.y')
+    head = ('[x]\ndescription = "d"\nqemu_config = "q"\nmachine = "m"\ncross = "c-"\n'
+            'kunitconfigs = []\nsuites = []\n')
     f = tmp_path / 'c.toml'
-    f.write_text('[x]\ndescription = "d"\nqemu_config = "q"\nmachine = "m"\ncross = "c-"\n'
-                 'kunitconfigs = []\nsuites = []\nin_make_test = ["main"]\n')
-    with pytest.raises(ValueError, match='in_make_test: unknown base main'):
+    f.write_text(head + 'in_make_test = ["main"]\n')
+    with pytest.raises(ValueError, match='in_make_test: base main is not one of'):
+        configs.load(f)
+    f.write_text(head + 'bases = ["6.6.y"]\n')
+    with pytest.raises(ValueError, match='bases: base 6.6.y is not one of'):
+        configs.load(f)
+    # make test cannot run a configuration where the base cannot build it.
+    f.write_text(head + 'bases = ["mainline"]\nin_make_test = ["6.12.y"]\n')
+    with pytest.raises(ValueError, match='in_make_test: base 6.12.y is not one of: mainline'):
         configs.load(f)
 
 

@@ -58,11 +58,9 @@ record mainline-apply 1 0
 echo "Linux $version (Debian $pkg $pkg_version)" >"$RESULTS/mainline-apply.txt"
 note "mainline: $(cat "$RESULTS/mainline-apply.txt"), series applied"
 
-# Mainline needs libclang 17 or later for bindgen.
-export LIBCLANG_PATH=/usr/lib/llvm-19/lib
 export TREE=$src BUILD=$ML RESULTS STAGE_PREFIX=mainline-
 rc=0
-for c in ${CONFIGS:-$(python3 "$REPO/scripts/harness/configs.py" names)}; do
+for c in ${CONFIGS:-$(python3 "$REPO/scripts/harness/configs.py" names mainline)}; do
 	eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$c")"
 	if [ -n "$conf_before_fails" ]; then
 		git -C "$src" checkout -q without-leak-fixes
