@@ -8,6 +8,7 @@ mainline, prepared by make mainline), rebuilds it incrementally, runs the
 suites and expects its test not to pass (failed, crashed, or never run
 because the kernel died). The file is restored afterwards, whatever
 happens. Prints a table and exits non-zero if any mutant survives.
+MUTANTS_CONFIG=NAME runs only the mutants of that configuration.
 """
 
 import os
