@@ -43,8 +43,11 @@ CHECKS := $(if $(FULL),all,quick)
 TEST_TARGETS := drift harness-tests $(KUNIT_STAGES) mainline bad-input mutants check-series
 TEST_RESULTS := drift harness-tests $(KUNIT_STAGES) $(MAINLINE_STAGES) bad-input mutants check-series
 RECORD := scripts/harness/results.py run $(RESULTS)
-# stage NAME, COMMAND: run it, say how long it took, keep the time.
+# stage NAME, COMMAND: run it, say how long it took, keep the time: one line
+# per stage in times.txt, the latest run's, so a stage run on its own
+# replaces its line rather than adding to the total.
 stage = @echo "==> stage $(1)"; start=$$SECONDS; $(2); rc=$$?; \
+	sed -i '/^$(1) /d' $(RESULTS)/times.txt 2>/dev/null; \
 	printf '%-30s %5d s  %s\n' $(1) $$((SECONDS - start)) $$([ $$rc = 0 ] && echo ok || echo FAILED) \
 	| tee -a $(RESULTS)/times.txt; exit $$rc
 
@@ -88,7 +91,8 @@ kunit: tree
 test: tree
 	@rm -rf $(RESULTS) && mkdir -p $(RESULTS)
 	-@$(MAKE) -k --no-print-directory $(addprefix stage/,$(TEST_TARGETS))
-	@echo; echo "==> time per stage"; cat $(RESULTS)/times.txt; echo
+	@echo; echo "==> time per stage"; cat $(RESULTS)/times.txt; \
+	 awk '{ s += $$2 } END { printf "%-30s %5d s\n", "total", s }' $(RESULTS)/times.txt; echo
 	@scripts/harness/results.py summary $(RESULTS) $(TEST_RESULTS)
 
 test-full:

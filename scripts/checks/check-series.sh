@@ -60,16 +60,23 @@ if full; then
 	check "build:ppc64le-norust" $? "log: $norust.log"
 fi
 
-# The Rust builds to check: the primary one on 6.12.y, and on mainline those
-# make mainline (or make test) has built: ppc64le and ppc32 with the helpers.
-rust_builds=("6.12.y ppc64le-rust $primary powerpc64le-linux-gnu-")
-for c in ppc64le-rust:powerpc64le-linux-gnu- ppc32-rust:powerpc-linux-gnu-; do
-	out=$BUILD/mainline/out/${c%%:*}
-	if [ -f "$out/vmlinux" ]; then
-		rust_builds+=("mainline ${c%%:*} $out ${c#*:}")
-	else
-		note "no Rust checks of mainline ${c%%:*}: $out is not built (make mainline builds it)"
-	fi
+# The Rust builds to check: on each base, the configurations with Rust that
+# this run covers (make test's with CHECKS=quick, all of them otherwise).
+rust_builds=()
+for base in 6.12.y mainline; do
+	root=$BUILD
+	[ "$base" = mainline ] && root=$BUILD/mainline
+	which=--make-test
+	if full; then which=; fi
+	for c in $(python3 "$REPO/scripts/harness/configs.py" names "$base" ${which:+"$which"}); do
+		eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$c")"
+		case " $conf_kunitconfigs " in *" rust "*) ;; *) continue ;; esac
+		if [ -f "$root/out/$c/vmlinux" ]; then
+			rust_builds+=("$base $c $root/out/$c $conf_cross")
+		else
+			note "no Rust checks of $base $c: $root/out/$c is not built"
+		fi
+	done
 done
 
 # rustc warns on every object that mainline's powerpc -Ctarget-feature values

@@ -18,12 +18,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness import REPO, results
+from harness import REPO, configs, results
 
 BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
 TARGET = 'arch/powerpc/kernel/thread_setup.rs'
-# Where each configuration's tree and builds are: BUILD as run-kunit.sh takes it.
-BUILDS = {'ppc64le-rust': BUILD, 'ppc32-rust': BUILD / 'mainline'}
 SOFTE = 'registers(regs).softe = bindings::IRQS_ENABLED as c_ulong;'
 ZERO = '*slot = MaybeUninit::zeroed();'
 
@@ -98,11 +96,17 @@ def apply(text, edits, name):
     return text
 
 
+def build_of(config):
+    """BUILD for run-kunit.sh: the 6.12.y tree where the configuration builds
+    there (make kunit prepares it), else the mainline one (make mainline)."""
+    return BUILD if '6.12.y' in configs.get(config).bases else BUILD / 'mainline'
+
+
 def source(config):
     """The file a configuration's mutants edit, checked before any edit."""
-    path = BUILDS[config] / 'linux' / TARGET
+    path = build_of(config) / 'linux' / TARGET
     if not path.is_file():
-        how = 'make mainline' if config == 'ppc32-rust' else 'make kunit'
+        how = 'make kunit' if build_of(config) == BUILD else 'make mainline'
         sys.exit(f'error: {path} missing; run "{how}" first')
     if subprocess.run(['git', 'diff', '--quiet', '--', TARGET], cwd=path.parents[3]).returncode:
         sys.exit(f'error: {path} has local changes; refusing to mutate it')
@@ -136,7 +140,7 @@ def main():
             print(f'==> mutant {name} ({config}): {what}', flush=True)
             path = source(config)
             path.write_text(apply(originals[path], edits, name))
-            build = BUILDS[config]
+            build = build_of(config)
             env = dict(os.environ, RESULTS=str(out / name), SUITE='', BUILD=str(build),
                        TREE=str(build / 'linux'))
             log = out / f'{name}.log'
