@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Break the Rust helpers on purpose and check that the named test notices.
+"""Break the Rust helpers on purpose and check that the named tests notice.
 
 Each mutant edits arch/powerpc/kernel/thread_setup.rs in the tree of its
 configuration (ppc64le on 6.12.y, prepared by make kunit; ppc32 on
 mainline, prepared by make mainline), rebuilds it incrementally, runs the
-suites and expects its test not to pass (failed, crashed, or never run
-because the kernel died). The file is restored afterwards, whatever
-happens. Prints a table and exits non-zero if any mutant survives.
-MUTANTS_CONFIG=NAME runs only the mutants of that configuration.
+suites and expects each of its tests not to pass (failed, crashed, or
+never run because the kernel died): a test of the series' C suites,
+which see the helpers from outside, and one of the unit's own Rust suite
+(powerpc_thread_setup_rust), which runs its parts on poisoned frames.
+The file is restored afterwards, whatever happens. Prints a table and
+exits non-zero if any mutant survives. MUTANTS_CONFIG=NAME runs only the
+mutants of that configuration.
 """
 
 import os
@@ -25,26 +28,28 @@ TARGET = 'arch/powerpc/kernel/thread_setup.rs'
 SOFTE = 'registers(regs).softe = bindings::IRQS_ENABLED as c_ulong;'
 ZERO = '*slot = MaybeUninit::zeroed();'
 
-# name, configuration, what it breaks, test that must fail, [(old, new)] edits
+# name, configuration, what it breaks, tests that must fail, [(old, new)] edits
+RUST_KTHREAD = 'powerpc_thread_setup_rust.kernel_thread_frames'
+RUST_USER = 'powerpc_thread_setup_rust.user_kthread_frames'
 MUTANTS = [
     ('softe-masked', 'ppc64le-rust',
      'softe says interrupts are masked (IRQS_ALL_DISABLED)',
-     'powerpc_kthread_softe.user_kthread_softe_enabled',
+     ('powerpc_kthread_softe.user_kthread_softe_enabled', RUST_USER),
      [(SOFTE, 'registers(regs).softe = 3;')]),
     ('msr-pr', 'ppc64le-rust',
      'MSR_PR set in the child regs',
-     'powerpc_kthread_user_mode.user_kthread_not_user_mode',
+     ('powerpc_kthread_user_mode.user_kthread_not_user_mode', RUST_USER),
      [(SOFTE, SOFTE + '\n    registers(regs).msr = 1 << bindings::MSR_PR_LG;')]),
     ('fn-arg-swapped', 'ppc64le-rust',
      'fn and arg swapped in r14/r15',
-     'powerpc_thread_frames.kthread_frames',
+     ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD),
      [('regs.gpr[14] = KernelFunction::of_thread_fn(thread_fn).entry();',
        'regs.gpr[14] = arg as c_ulong;'),
       ('regs.gpr[15] = arg as c_ulong;',
        'regs.gpr[15] = KernelFunction::of_thread_fn(thread_fn).entry();')]),
     ('stale-orig-gpr3', 'ppc64le-rust',
      'orig_gpr3 left unsanitised (stale stack data)',
-     'powerpc_thread_frames.user_kthread_frames',
+     ('powerpc_thread_frames.user_kthread_frames', RUST_USER),
      [(ZERO,
        '// SAFETY: mutant, keeps stale bytes on purpose.\n'
        '    let stale = unsafe { slot.assume_init_ref().__bindgen_anon_1.user_regs.orig_gpr3 };\n'
@@ -52,23 +57,23 @@ MUTANTS = [
       (SOFTE, SOFTE + '\n    registers(regs).orig_gpr3 = stale;')]),
     ('kernel-shim-for-user', 'ppc64le-rust',
      'a user-mode kernel thread started in start_kernel_thread',
-     'powerpc_thread_frames.user_kthread_frames',
+     ('powerpc_thread_frames.user_kthread_frames', RUST_USER),
      [('sanitise_user_regs(slot);\n            bindings::ret_from_kernel_user_thread',
        'sanitise_user_regs(slot);\n            bindings::start_kernel_thread')]),
     # KernelFunction: the entry point must be ppc_function_entry()'s.
     ('entry-is-address', 'ppc64le-rust',
      'r14 gets the address of fn, not its local entry point',
-     'powerpc_thread_frames.kthread_frames',
+     ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD),
      [('unsafe { bindings::ppc_kthread_function_entry(self.0) }',
        'unsafe { bindings::ppc_kthread_function_entry(self.0) };\n        self.0 as usize')]),
     # The 32-bit path: no softe, everything else as on 64-bit.
     ('ppc32-not-cleared', 'ppc32-rust',
      '32-bit user regs left as the stack had them',
-     'powerpc_thread_frames.user_kthread_frames',
+     ('powerpc_thread_frames.user_kthread_frames', RUST_USER),
      [(ZERO, '#[cfg(CONFIG_PPC64)]\n    {\n        ' + ZERO + '\n    }')]),
     ('ppc32-extra-write', 'ppc32-rust',
      'r13 of the switch frame written too on 32-bit (harmless on a zeroed stack)',
-     'powerpc_thread_frames.kthread_frames',
+     ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD),
      [('    regs.gpr[15] = arg as c_ulong;',
        '    regs.gpr[15] = arg as c_ulong;\n    #[cfg(not(CONFIG_PPC64))]\n    {\n'
        '        regs.gpr[13] = 0;\n    }')]),
@@ -136,7 +141,7 @@ def main():
     out = BUILD / 'mutants'
     out.mkdir(parents=True, exist_ok=True)
     try:
-        for name, config, what, test, edits in chosen:
+        for name, config, what, tests, edits in chosen:
             print(f'==> mutant {name} ({config}): {what}', flush=True)
             path = source(config)
             path.write_text(apply(originals[path], edits, name))
@@ -153,16 +158,17 @@ def main():
             console = build / 'out' / config / 'console.log'
             if built and console.exists():
                 shutil.copyfile(console, out / f'{name}.console.log')
-            status = status_of(test, build / 'out' / config / 'kunit.json')
-            if not built:
-                # A mutant that does not build proves nothing about the tests.
-                rows.append((name, test, 'no build', f'ERROR (see {log})'))
-            elif status is None:
-                rows.append((name, test, 'not run', 'killed (the kernel died '
-                             f'before the test; see {out / (name + ".console.log")})'))
-            else:
-                rows.append((name, test, status,
-                             'killed' if status != 'PASS' else 'SURVIVED'))
+            for test in tests:
+                status = status_of(test, build / 'out' / config / 'kunit.json')
+                if not built:
+                    # A mutant that does not build proves nothing about the tests.
+                    rows.append((name, test, 'no build', f'ERROR (see {log})'))
+                elif status is None:
+                    rows.append((name, test, 'not run', 'killed (the kernel died '
+                                 f'before the test; see {out / (name + ".console.log")})'))
+                else:
+                    rows.append((name, test, status,
+                                 'killed' if status != 'PASS' else 'SURVIVED'))
     finally:
         restore_all()
 
@@ -172,10 +178,13 @@ def main():
         print(f'{name:<20} {test:<54} {observed:<10} {verdict}')
     for name, what, why in EQUIVALENT:
         print(f'{name:<20} {"(equivalent mutant, not run)":<54} {"-":<10} {why}')
-    survived = [r for r in rows if not r[3].startswith('killed')]
+    # A mutant is killed only if every one of its tests noticed it.
+    survived = {r[0] for r in rows if not r[3].startswith('killed')}
+    killed = len(chosen) - len(survived)
     results.write(os.environ.get('RESULTS', BUILD / 'results'), 'mutants',
-                  [results.Row('mutants', len(rows) - len(survived), len(survived))])
-    print(f'mutants: {len(rows) - len(survived)} killed, {len(survived)} survived or broken')
+                  [results.Row('mutants', killed, len(survived))])
+    print(f'mutants: {killed} killed by all their tests, {len(survived)} survived a test '
+          'or broken')
     return 1 if survived else 0
 
 

@@ -4,7 +4,8 @@
 
 The series (arch-powerpc-patches/*.patch) applies unchanged to both
 supported bases, after each base's prerequisites: 6.12.y lacks Rust on
-ppc64le and two names mainline has (arch-powerpc-patches/6.12.y/);
+ppc64le, two names and two Rust macros mainline has, and the KUnit fix
+below (arch-powerpc-patches/6.12.y/);
 mainline cannot build Rust on powerpc at all and its KUnit module filter
 oopses on Rust tests (arch-powerpc-patches/mainline/). Any other version
 is refused rather than half-applied.

@@ -11,7 +11,9 @@
                          prerequisites to their directory, the rest to the series
   series.py check        the drift check: the patches are exactly what export
                          writes, submissions and leak-fixes name patches of the
-                         series, and $TREE has nothing unexported
+                         series, a prerequisite that several bases carry says
+                         and changes the same in each, and $TREE has nothing
+                         unexported
 
 export refuses a tree with uncommitted changes, and patches that changed
 since the tree was made from them: nothing is overwritten unseen.
@@ -130,8 +132,31 @@ def misnamed():
             if line.split('\t')[-1] not in keys]
 
 
+def essence(patch):
+    """What a patch says and changes, without what depends on its base: the
+    message, and the lines it adds and removes."""
+    text = Path(patch).read_text()
+    message = text[text.index('\nSubject: '):text.index('\n---\n')]
+    changes = [line for line in text.splitlines()
+               if line[:1] in '+-' and not line.startswith(('+++ ', '--- '))]
+    return message, changes
+
+
+def diverged(patches=PATCHES):
+    """Prerequisites that several bases carry (one fix, backported) but that
+    differ in message or change: each must be edited in every base."""
+    copies = {}
+    for series in sorted(patches.glob('*/series')):
+        for name in names(series):
+            copies.setdefault(key(name), []).append(series.parent / name)
+    return [f'{" and ".join(str(p.relative_to(patches)) for p in paths)} are one '
+            'prerequisite, but differ: make them say and change the same'
+            for paths in copies.values()
+            if len(paths) > 1 and len({repr(essence(p)) for p in paths}) > 1]
+
+
 def check(tree):
-    problems, pre = misnamed(), prereqs(tree)
+    problems, pre = misnamed() + diverged(), prereqs(tree)
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / 'tree'
         git(tree, 'worktree', 'add', '-q', '--detach', str(scratch), 'base')

@@ -5,7 +5,7 @@ import pytest
 
 from harness import PATCHES, configs
 from harness.bases import prereqs_for
-from harness.series import key, names, patch_paths
+from harness.series import diverged, key, names, patch_paths
 
 
 def test_the_configurations_load_in_file_order():
@@ -107,3 +107,18 @@ def test_lists_name_patches_of_the_series():
     for line in names(PATCHES / 'submissions'):
         assert line.split('\t')[-1] in keys
     assert set(names(PATCHES / 'leak-fixes')) <= keys
+
+
+def test_a_shared_prerequisite_is_one_fix_in_every_base(tmp_path):
+    assert diverged() == []
+    shared = 'kunit-Do-not-crash-on-test-cases-without-a-module-na.patch'
+    for base in ('6.12.y', 'mainline'):
+        (tmp_path / base).mkdir()
+        number = next(n for n in names(PATCHES / base / 'series') if key(n) == shared)
+        (tmp_path / base / 'series').write_text(number + '\n')
+        text = (PATCHES / base / number).read_text()
+        if base == 'mainline':
+            text = text.replace('the empty string', 'an empty string')
+        (tmp_path / base / number).write_text(text)
+    [problem] = diverged(tmp_path)
+    assert '6.12.y/' in problem and 'mainline/' in problem
