@@ -16,6 +16,14 @@ note() {
 export PATH="/usr/bin:/usr/local/bin:$PATH"
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Compilers run through ccache, whose cache (~/.cache/ccache) every clone on
+# the machine shares: it compiles with the clone's paths made relative, so a
+# second clone compiles only what differs. CCACHE_DISABLE=1 turns it off.
+# Every kernel build's output is $BUILD[/mainline]/out/NAME, next to its
+# linux/: __FILE__ would start with ../../linux/, which the map takes off,
+# as the kernel's own takes off the absolute path.
+export PATH="/usr/lib/ccache:$PATH" CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=1
+export KCPPFLAGS="-fmacro-prefix-map=../../linux/= ${KCPPFLAGS:-}"
 export PYTHONPATH=$REPO/scripts
 BUILD=${BUILD:-$REPO/build}
 TREE=${TREE:-$BUILD/linux}
