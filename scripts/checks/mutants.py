@@ -27,6 +27,9 @@ BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
 TARGET = 'arch/powerpc/kernel/thread_setup.rs'
 SOFTE = 'registers(regs).softe = bindings::IRQS_ENABLED as c_ulong;'
 ZERO = '*slot = MaybeUninit::zeroed();'
+# The last store of fill_switch_frame(); the tests' expected frame has the
+# same statement, so the closing brace tells them apart.
+ARG_STORE = 'regs.gpr[15] = arg as c_ulong;\n}'
 
 # name, configuration, what it breaks, tests that must fail, [(old, new)] edits
 RUST_KTHREAD = 'powerpc_thread_setup_rust.kernel_thread_frames'
@@ -45,8 +48,7 @@ MUTANTS = [
      ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD),
      [('regs.gpr[14] = KernelFunction::of_thread_fn(thread_fn).entry();',
        'regs.gpr[14] = arg as c_ulong;'),
-      ('regs.gpr[15] = arg as c_ulong;',
-       'regs.gpr[15] = KernelFunction::of_thread_fn(thread_fn).entry();')]),
+      (ARG_STORE, 'regs.gpr[15] = KernelFunction::of_thread_fn(thread_fn).entry();\n}')]),
     ('stale-orig-gpr3', 'ppc64le-rust',
      'orig_gpr3 left unsanitised (stale stack data)',
      ('powerpc_thread_frames.user_kthread_frames', RUST_USER),
@@ -74,9 +76,8 @@ MUTANTS = [
     ('ppc32-extra-write', 'ppc32-rust',
      'r13 of the switch frame written too on 32-bit (harmless on a zeroed stack)',
      ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD),
-     [('    regs.gpr[15] = arg as c_ulong;',
-       '    regs.gpr[15] = arg as c_ulong;\n    #[cfg(not(CONFIG_PPC64))]\n    {\n'
-       '        regs.gpr[13] = 0;\n    }')]),
+     [(ARG_STORE, 'regs.gpr[15] = arg as c_ulong;\n    #[cfg(not(CONFIG_PPC64))]\n    {\n'
+       '        regs.gpr[13] = 0;\n    }\n}')]),
 ]
 
 # Mutants that cannot be told apart from the correct code, and why.

@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0
+# The mutants' edits against the file as the series creates it, so that a
+# stale edit fails here in a second, not after an hour of make test.
+import importlib.util
+
+import pytest
+
+from conftest import SCRIPTS
+from harness import PATCHES
+
+
+def load_mutants():
+    spec = importlib.util.spec_from_file_location('mutants', SCRIPTS / 'checks' / 'mutants.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+mutants = load_mutants()
+
+
+def created_by_series(path):
+    """The text of a file that one patch of the series creates."""
+    header = f'--- /dev/null\n+++ b/{path}\n'
+    found = [p for p in sorted(PATCHES.glob('0*.patch')) if header in p.read_text()]
+    assert len(found) == 1, f'{path} is created by {len(found)} patches'
+    hunks = found[0].read_text().split(header, 1)[1].split('\ndiff --git', 1)[0]
+    return ''.join(line[1:] + '\n' for line in hunks.splitlines()[1:] if line.startswith('+'))
+
+
+@pytest.mark.parametrize('mutant', mutants.MUTANTS, ids=[m[0] for m in mutants.MUTANTS])
+def test_each_edit_applies_once(mutant):
+    name, _, _, _, edits = mutant
+    text = created_by_series(mutants.TARGET)
+    assert mutants.apply(text, edits, name) != text
+
+
+def test_each_mutant_names_a_c_and_a_rust_test():
+    for name, _, _, tests, _ in mutants.MUTANTS:
+        rust = [t for t in tests if t.startswith('powerpc_thread_setup_rust.')]
+        assert len(rust) == 1 and len(tests) == 2, name
+
+
+def test_a_stale_edit_is_refused():
+    with pytest.raises(SystemExit, match='exactly once'):
+        mutants.apply('a\na\n', [('a', 'b')], 'twice')
