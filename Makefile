@@ -52,7 +52,7 @@ stage = @echo "==> stage $(1)"; start=$$SECONDS; $(2); rc=$$?; \
 	| tee -a $(RESULTS)/times.txt; exit $$rc
 
 .PHONY: all help kunit test test-full setup tree export mutants check-series series \
-	apply mainline bad-input harness-tests clean
+	apply mainline bad-input harness-tests bench clean
 
 all: help
 
@@ -64,6 +64,7 @@ help:
 	@echo "make test-full      every stage, on every configuration and both bases"
 	@echo "make mainline       the series on Debian's newest linux-source, all configurations,"
 	@echo "                    and without the leak fixes where they leaked"
+	@echo "make bench          instructions per thread set-up: base, C and Rust kernels (~15 min)"
 	@echo "make mutants        break the Rust helpers on purpose; the tests must notice"
 	@echo "make check-series   checkpatch, Rust lints; then bisect builds (git rebase -x),"
 	@echo "                    no-Rust build, htmldocs (make test runs only the first line)"
@@ -114,12 +115,15 @@ check-series: tree
 series:
 	@scripts/submit/submissions.py
 
+bench: tree
+	@scripts/bench/bench.sh
+
 apply:
 	@scripts/tree/apply.sh
 
 clean:
 	rm -rf $(BUILD)/out $(RESULTS) $(BUILD)/results-kunit $(BUILD)/results-mainline \
-		$(BUILD)/mutants $(BUILD)/series $(BUILD)/mainline/out
+		$(BUILD)/mutants $(BUILD)/series $(BUILD)/mainline/out $(BUILD)/bench
 
 # The stages. Files named stage/... never exist, so each always runs.
 stage/drift:

@@ -131,3 +131,24 @@ import_source_tarball() {	# TARBALL DEST SUBJECT
 	GIT_AUTHOR_DATE="2025-01-01T00:00:00+0000" git -C "$dest" commit -q -m "$subject"
 	git -C "$dest" tag base
 }
+
+# private_apt DIR LINE...: apt with its own sources (the LINEs), lists and
+# cache in DIR, leaving the machine's apt state alone; sets apt_opts for
+# apt-get and apt-cache. apt checks InRelease against the archive keyring
+# and each file against the signed index. apt-get update exits 0 when it
+# could not fetch or verify an index, so any error or warning is fatal here,
+# the signature check above all.
+private_apt() {
+	local dir=$1
+	shift
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	printf '%s\n' "$@" >"$dir/sources.list"
+	apt_opts=(-q -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+		  -o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache"
+		  -o Dir::State::Status=/dev/null -o Debug::NoLocking=1 -o Acquire::Languages=none
+		  -o APT::Sandbox::User="$(id -un)")
+	if ! apt-get "${apt_opts[@]}" update >"$dir/update.log" 2>&1 ||
+	   grep -qE '^(E|W):' "$dir/update.log"; then
+		die "cannot update the package lists from ${1#* }: $(grep -m1 -E '^(E|W):' "$dir/update.log")"
+	fi
+}

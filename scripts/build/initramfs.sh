@@ -6,6 +6,7 @@
 #   /user_regs, /exec_entry  the tree's tools/testing/selftests/powerpc/user_regs
 #                            (exec_entry is also what the KUnit exec test runs)
 #   /getpid_cost             kunit/bench/getpid_cost.c, for qemu -icount runs
+#   /thread_cost_init        kunit/bench/thread_cost_init.c, init of make bench
 # Files are only rewritten when their content changes, so the kernel build
 # stays incremental.
 # usage: build-initramfs.sh CROSS_COMPILE OUTDIR
@@ -33,9 +34,11 @@ for prog in user_regs exec_entry; do
 	update "$out/$prog"
 done
 
-"${cross}gcc" -static -O2 -Wall -Wextra -Werror \
-	-o "$out/getpid_cost.new" "$REPO/kunit/bench/getpid_cost.c"
-update "$out/getpid_cost"
+for prog in getpid_cost thread_cost_init; do
+	"${cross}gcc" -static -O2 -Wall -Wextra -Werror \
+		-o "$out/$prog.new" "$REPO/kunit/bench/$prog.c"
+	update "$out/$prog"
+done
 
 cat >"$out/list.new" <<LIST
 dir /dev 0755 0 0
@@ -45,5 +48,6 @@ dir /tmp 1777 0 0
 file /user_regs $out/user_regs 0755 0 0
 file /exec_entry $out/exec_entry 0755 0 0
 file /getpid_cost $out/getpid_cost 0755 0 0
+file /thread_cost_init $out/thread_cost_init 0755 0 0
 LIST
 update "$out/list"

@@ -61,7 +61,8 @@ if full; then
 fi
 
 # The Rust builds to check: on each base, the configurations with Rust that
-# this run covers (make test's with CHECKS=quick, all of them otherwise).
+# this run covers; with CHECKS=quick, only make test's with the helpers on,
+# since the others build the same kernel crate without thread_setup.rs.
 rust_builds=()
 for base in 6.12.y mainline; do
 	root=$BUILD
@@ -71,6 +72,9 @@ for base in 6.12.y mainline; do
 	for c in $(python3 "$REPO/scripts/harness/configs.py" names "$base" ${which:+"$which"}); do
 		eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$c")"
 		case " $conf_kunitconfigs " in *" rust "*) ;; *) continue ;; esac
+		if ! full; then
+			case " $conf_kunitconfigs " in *" helpers-on "*) ;; *) continue ;; esac
+		fi
 		if [ -f "$root/out/$c/vmlinux" ]; then
 			rust_builds+=("$base $c $root/out/$c $conf_cross")
 		else

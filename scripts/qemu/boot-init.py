@@ -17,8 +17,12 @@ usage: boot-init.py CONFIG [MODE]
   cost             /getpid_cost under qemu -icount shift=0: instructions
                    per getpid()
   cost-before      the same, on a kernel without the fixes
+  bench            /thread_cost_init, on one vCPU under -icount shift=0,sleep=off
+                   and without address-space randomisation: instructions per
+                   kthread, usermode-helper and fork cycle (make bench)
 The verdict line is also kept in RESULTS/<stage>.txt, for make series.
-Environment: BUILD, TREE, RESULTS, TIMEOUT, STAGE_PREFIX (as run-kunit.sh).
+Environment: BUILD, TREE, RESULTS, TIMEOUT, STAGE_PREFIX, QEMU_ARGS (as
+run-kunit.sh).
 """
 
 import os
@@ -35,15 +39,23 @@ RESULTS = Path(os.environ.get('RESULTS', BUILD / 'results'))
 TIMEOUT = int(os.environ.get('TIMEOUT') or 120)
 PREFIX = os.environ.get('STAGE_PREFIX', '')
 
-# mode (also the stage suffix): (init program, extra qemu arguments)
+# mode (also the stage suffix): (init program, extra qemu arguments, extra
+# kernel arguments)
 ICOUNT = ['-icount', 'shift=0']
+# The bench counts must not move: one vCPU, no waiting in real time when
+# idle, and the same address-space layout on every boot.
+BENCH = (['-icount', 'shift=0,sleep=off', '-smp', '1'], ['norandmaps'])
 MODES = {
-    'init': ('/exec_entry', []),
-    'user-regs': ('/user_regs', []),
-    'user-regs-before': ('/user_regs', []),
-    'cost': ('/getpid_cost', ICOUNT),
-    'cost-before': ('/getpid_cost', ICOUNT),
+    'init': ('/exec_entry', [], []),
+    'user-regs': ('/user_regs', [], []),
+    'user-regs-before': ('/user_regs', [], []),
+    'cost': ('/getpid_cost', ICOUNT, []),
+    'cost-before': ('/getpid_cost', ICOUNT, []),
+    'bench': ('/thread_cost_init', *BENCH),
 }
+# What /thread_cost_init prints, one line per measured cycle.
+BENCH_LINE = re.compile(r'^thread_cost: (\w+) (\d+) cycles (\d+) instructions$', re.M)
+BENCH_ROWS = ('kthread', 'umh', 'fork')
 # How the selftest and its helper name a register and its value.
 LEAK = re.compile(r'\b((?:r\d+|ctr|xer|lr) = 0x[0-9a-f]+)')
 
@@ -57,17 +69,17 @@ def qemu_params(config_file):
     return scope['QEMU_ARCH']
 
 
-def boot(name, program, extra):
+def boot(name, program, extra, kernel_args=()):
     params = qemu_params(REPO / 'kunit/qemu' / configs.get(name).qemu_config)
     kernel = BUILD / 'out' / name / params.kernel_path
     if not kernel.exists():
         sys.exit(f'error: {kernel} missing: run the suites of {name} first')
     cmd = (['qemu-system-' + params.qemu_arch, '-nodefaults', '-m', '1024',
             '-kernel', str(kernel), '-append',
-            f'{params.kernel_command_line} rdinit={program} '
-            'kunit.enable=0 panic=-1',
+            ' '.join([params.kernel_command_line, f'rdinit={program}',
+                      'kunit.enable=0', 'panic=-1', *kernel_args]),
             '-no-reboot', '-nographic', '-serial', params.serial]
-           + params.extra_qemu_params + extra)
+           + params.extra_qemu_params + extra + os.environ.get('QEMU_ARGS', '').split())
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                               text=True, errors='replace', timeout=TIMEOUT)
@@ -105,6 +117,12 @@ def judge(mode, program, text):
         if code == 0:
             return 0, 1, 'user_regs passed on a kernel without the fixes'
         return 0, 1, f'user_regs failed ({m.group(1)}) without naming a register'
+    if mode == 'bench':
+        rows = {m.group(1): m.group(0) for m in BENCH_LINE.finditer(text)}
+        if code == 0 and all(r in rows for r in BENCH_ROWS):
+            return 1, 0, '; '.join(rows[r] for r in BENCH_ROWS)
+        failed = re.findall(r'^thread_cost: .*fail.*$', text, re.M)
+        return 0, 1, f'thread_cost_init failed: {"; ".join(failed) or m.group(1)}'
     # cost
     figure = re.search(r'^getpid_cost: .*$', text, re.M)
     if code == 0 and figure:
@@ -117,13 +135,13 @@ def main():
         sys.exit(f'usage: boot-init.py CONFIG [{"|".join(MODES)}]')
     name = sys.argv[1]
     mode = sys.argv[2] if len(sys.argv) == 3 else 'init'
-    program, extra = MODES[mode]
+    program, extra, kernel_args = MODES[mode]
     stage = f'{PREFIX}{name}-{mode}'
     try:
         configs.get(name)
     except ValueError as e:
         sys.exit(f'error: {e}')
-    text = boot(name, program, extra)
+    text = boot(name, program, extra, kernel_args)
     log = BUILD / 'out' / name / f'console-{mode}.log'
     log.write_text(text)
     passed, failed, what = judge(mode, program, text)

@@ -1,0 +1,131 @@
+#!/bin/bash
+# shellcheck disable=SC2154 # conf_* come from configs.py shell
+# SPDX-License-Identifier: GPL-2.0
+#
+# make bench: what the Rust helpers cost, in guest instructions, which do not
+# move from run to run. Builds three kernels from the 6.12.y tree that make
+# kunit prepares, the primary configuration without its tests
+# (kunit/bench/bench.kunitconfig), each with kunit/bench/thread_cost.c built
+# in:
+#   base  the tree with the fixes submission only, on which the RFC goes:
+#         thread set-up inline in copy_thread(), as the base has it (the
+#         first fix is also what lets 6.12's bindgen parse powerpc's asm)
+#   c     the series, Rust helpers off
+#   rust  the series, Rust helpers on
+# Each has its own git worktree, build/bench/NAME/linux, and its output in
+# build/bench/NAME/out/CONFIG, the layout of build/ itself, so that ccache
+# serves what they share with the other builds. Each boots BOOTS times
+# (boot-init.py bench) with the qemu plugin scripts/bench/insn-ranges.c,
+# which counts the instructions run in its thread set-up functions; it is
+# built against qemu-plugin.h from the source of the installed qemu, which
+# apt fetches into build/bench/qemu-src. scripts/bench/report.py prints the
+# table, writes build/bench/bench.json and fails if two boots disagree.
+# Only the worktrees under build/bench are changed, never $TREE.
+# Environment: BUILD, TREE, JOBS, BOOTS (default 2).
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+config=$(python3 "$REPO/scripts/harness/configs.py" names | awk '{print $1}')
+eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$config")"
+bench=$BUILD/bench
+boots=${BOOTS:-2}
+[ -d "$TREE/.git" ] || die "$TREE is not prepared; run make kunit first"
+base=$(python3 "$REPO/scripts/harness/bases.py" "$(kernel_version "$TREE")")
+[ "$base" = 6.12.y ] || die "make bench runs on the 6.12.y tree; $TREE is $base"
+[ "$(series_py state "$TREE")" = current ] ||
+	die "$TREE does not have the current series; run make kunit first"
+LIBCLANG_PATH=$(libclang_for "$base")
+export LIBCLANG_PATH
+series=$(git -C "$TREE" rev-parse HEAD)
+# The RFC starts at the patch submissions names for it; base is its parent.
+rfc=$(awk -F'\t' '$1 == "rfc" { print $3 }' "$PATCHES/submissions")
+n=$(grep -n -- "-$rfc\$" "$PATCHES/series" | cut -d: -f1)
+[ -n "$n" ] || die "the RFC's first patch $rfc is not in $PATCHES/series"
+before=$(git -C "$TREE" rev-list --reverse series-base..HEAD | sed -n "$((n - 1))p")
+git -C "$TREE" worktree prune
+
+worktree() {	# worktree NAME REV: build/bench/NAME/linux at REV, with the bench
+	local wt=$bench/$1/linux
+	if [ ! -e "$wt/.git" ]; then
+		mkdir -p "$bench/$1"
+		git -C "$TREE" worktree add -q --detach "$wt" "$2"
+	elif [ "$(git -C "$wt" rev-parse HEAD)" != "$2" ]; then
+		# Only the bench file and its Makefile line are ever changed here.
+		git -C "$wt" checkout -q -- kernel/Makefile
+		git -C "$wt" checkout -q --detach "$2"
+	fi
+	cmp -s "$REPO/kunit/bench/thread_cost.c" "$wt/kernel/thread_cost.c" ||
+		cp "$REPO/kunit/bench/thread_cost.c" "$wt/kernel/thread_cost.c"
+	grep -qx 'obj-y += thread_cost.o' "$wt/kernel/Makefile" ||
+		echo 'obj-y += thread_cost.o' >>"$wt/kernel/Makefile"
+}
+
+build() {	# build NAME KUNITCONFIG...
+	local name=$1 out=$bench/$1/out/$config start=$SECONDS
+	shift
+	local args=(--build_dir "$out" --qemu_config "$REPO/kunit/qemu/$conf_qemu_config"
+		    --cross_compile "$conf_cross" --jobs "${JOBS:-$(nproc)}"
+		    --kconfig_add "CONFIG_INITRAMFS_SOURCE=\"$out/initramfs/list\"")
+	for k; do args+=(--kunitconfig "$REPO/kunit/$k.kunitconfig"); done
+	mkdir -p "$out"
+	# The probe and init come from the series' tree, the same for all three.
+	"$REPO/scripts/build/initramfs.sh" "$conf_cross" "$out/initramfs"
+	local rc=0
+	(cd "$bench/$name/linux" && exec python3 tools/testing/kunit/kunit.py build "${args[@]}") \
+		>"$out/build.log" 2>&1 &
+	progress "bench $name" $! "$out/build.log"
+	wait $! || rc=$?
+	if [ "$rc" != 0 ]; then
+		grep -E -A3 'ERROR|error:|Error' "$out/build.log" | head -20 || true
+		die "building the $name kernel failed (log: $out/build.log)"
+	fi
+	note "bench: $name kernel built in $((SECONDS - start)) s ($out)"
+}
+
+plugin() {	# the insn-ranges plugin, built against the installed qemu's header
+	local src=$bench/qemu-src version header
+	version=$(dpkg-query -W -f '${source:Version}' qemu-system-ppc) ||
+		die "qemu-system-ppc is not installed (make setup)"
+	header=$src/qemu-${version#*:}/qemu-plugin.h
+	if [ ! -f "$header" ]; then
+		local mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian} suite
+		suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
+		private_apt "$src/apt" "deb-src $mirror $suite main" "deb-src $mirror $suite-updates main" \
+			"deb-src ${mirror%/debian}/debian-security $suite-security main"
+		(cd "$src" && apt-get "${apt_opts[@]}" source --download-only "qemu=$version" \
+			>"$src/apt/download.log" 2>&1) ||
+			die "cannot download the source of qemu $version: $(grep -m1 -E '^(E|W):' "$src/apt/download.log")"
+		mkdir -p "$(dirname "$header")"
+		tar -xJf "$src"/qemu_*.orig.tar.xz -O --wildcards '*/include/qemu/qemu-plugin.h' >"$header.new" &&
+			mv "$header.new" "$header" || die "no qemu-plugin.h in the qemu $version source"
+	fi
+	gcc -shared -fPIC -O2 -Wall -Wextra -Wno-unused-parameter -Werror -I"$(dirname "$header")" \
+		-o "$bench/insn-ranges.so" "$REPO/scripts/bench/insn-ranges.c" ||
+		die "building the qemu plugin scripts/bench/insn-ranges.c failed"
+}
+
+note "bench: $config kernels of $(git -C "$TREE" log -1 --format=%s base)"
+worktree base "$before"
+worktree c "$series"
+worktree rust "$series"
+build base bench/bench
+build c bench/bench kunitconfigs/helpers-off
+build rust bench/bench kunitconfigs/helpers-on
+
+plugin
+mkdir -p "$bench/results"
+for name in base c rust; do
+	out=$bench/$name/out/$config
+	ranges=$(python3 "$REPO/scripts/bench/report.py" ranges "$bench/base/out/$config/vmlinux" \
+		 "$out/vmlinux" "$conf_cross")
+	for run in $(seq "$boots"); do
+		rm -f "$out/insn-ranges-$run.log"
+		QEMU_ARGS="-plugin $bench/insn-ranges.so,$ranges -d plugin -D $out/insn-ranges-$run.log" \
+		BUILD=$bench/$name TREE=$bench/$name/linux RESULTS=$bench/results \
+			STAGE_PREFIX="bench-$name-" python3 "$REPO/scripts/qemu/boot-init.py" "$config" bench ||
+			die "the $name kernel's bench boot failed (log: $out/console-bench.log)"
+		mv "$out/console-bench.log" "$out/console-bench-$run.log"
+	done
+done
+echo
+python3 "$REPO/scripts/bench/report.py" "$bench" "$config" "$conf_cross" "$boots"

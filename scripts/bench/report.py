@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The make bench table: what thread set-up costs on each bench kernel.
+
+usage: report.py BENCH_DIR CONFIG CROSS_COMPILE RUNS
+       report.py ranges BASE_VMLINUX VMLINUX CROSS_COMPILE
+
+Reads BENCH_DIR/{base,c,rust}/out/CONFIG: vmlinux for the static cost, and
+console-bench-1.log .. console-bench-RUNS.log, boots of boot-init.py bench,
+for the dynamic one. Prints the table, writes BENCH_DIR/bench.json, and
+ends with the two ratio lines. Exits 1 if a boot gave no figures or two
+boots of the same kernel disagree.
+
+Static cost: copy_thread() and every function it calls, directly or through
+another such function, that the base's copy_thread() does not call: bytes
+and instructions (4 bytes each), and the names of the added calls.
+Dynamic cost, two ways: the instructions executed in those functions per
+cycle, exact, counted by the qemu plugin insn-ranges.c between the marks of
+thread_cost.c (insn-ranges-RUN.log); and all guest instructions per cycle,
+from the least of the blocks of cycles that thread_cost.c and
+thread_cost_init.c time (boot-init.py bench), which also holds whatever else
+the kernel ran meanwhile. "report.py ranges" prints the plugin's arguments
+for a kernel: its set-up functions and the marker.
+"""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+KERNELS = {
+    'base': 'the fixes only, without the RFC (set-up inline in copy_thread())',
+    'c': 'the series, Rust helpers off (the C version)',
+    'rust': 'the series, Rust helpers on',
+}
+ROWS = {
+    'kthread': '(a) kthread_run() + first run + kthread_stop()',
+    'umh': '(b) user-mode thread + exec of the probe + exit + reap',
+    'fork': '(c) fork() + _exit() + waitpid() from user space (control)',
+}
+SETUP_ROWS = ('kthread', 'umh')
+ENTRY = 'copy_thread'
+MARK = 'thread_cost_mark'
+MARK_LINE = re.compile(r'^insn_ranges: mark((?: [\w.]+=\d+)+)$', re.M)
+LINE = re.compile(r'^thread_cost: (\w+) (\d+) cycles (\d+) instructions$', re.M)
+CALL = re.compile(r'\tbl\s+[0-9a-f]+ <([\w.]+)(?:\+0x[0-9a-f]+)?>')
+
+
+def symbols(vmlinux, cross, addresses=False):
+    """{name: size in bytes}, or {name: (address, size)}, of the functions in
+    vmlinux."""
+    out = subprocess.run([f'{cross}nm', '-S', str(vmlinux)], capture_output=True,
+                         text=True, check=True).stdout
+    sizes = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and parts[2] in 'tT':
+            size = int(parts[1], 16)
+            sizes[parts[3]] = (int(parts[0], 16), size) if addresses else size
+    return sizes
+
+
+def callees(vmlinux, cross, function):
+    """The functions that function calls (bl), in order, once each."""
+    out = subprocess.run([f'{cross}objdump', '-d', '--no-show-raw-insn',
+                          f'--disassemble={function}', str(vmlinux)],
+                         capture_output=True, text=True, check=True).stdout
+    seen = []
+    for name in CALL.findall(out):
+        # A call to a local label of the function itself is a branch, not a call.
+        if name != function and name not in seen:
+            seen.append(name)
+    return seen
+
+
+def static_cost(vmlinux, cross, base_calls):
+    """copy_thread() and the functions it adds to the base's call graph."""
+    sizes = symbols(vmlinux, cross)
+    functions, todo = [ENTRY], [ENTRY]
+    while todo:
+        for name in callees(vmlinux, cross, todo.pop(0)):
+            if name not in base_calls and name not in functions and name in sizes:
+                functions.append(name)
+                todo.append(name)
+    parts = {f: sizes[f] for f in functions}
+    return {'functions': parts, 'bytes': sum(parts.values()),
+            'instructions': sum(parts.values()) // 4,
+            'calls_added': functions[1:]}
+
+
+def plugin_args(base_vmlinux, vmlinux, cross):
+    """range=NAME@ADDR+LEN,...,mark=ADDR for insn-ranges.c."""
+    functions = static_cost(vmlinux, cross, set(callees(base_vmlinux, cross, ENTRY)))['functions']
+    found = symbols(vmlinux, cross, addresses=True)
+    if MARK not in found:
+        sys.exit(f'error: {vmlinux} has no {MARK}(): is kunit/bench/thread_cost.c built in?')
+    ranges = [f'range={f}@{found[f][0]:#x}+{found[f][1]}' for f in functions]
+    return ','.join(ranges + [f'mark={found[MARK][0]:#x}'])
+
+
+def setup_cost(out, runs, blocks):
+    """{row: {'runs', 'per_cycle'}}: the set-up functions' instructions in
+    each block of each boot, from the plugin's lines; per cycle, the least
+    block's (a block where some other task forked holds more)."""
+    rows = {}
+    for run in range(1, runs + 1):
+        log = out / f'insn-ranges-{run}.log'
+        marks = [sum(int(c.split('=')[1]) for c in m.group(1).split())
+                 for m in MARK_LINE.finditer(log.read_text(errors='replace'))]
+        want = sum(n + 1 for _, n in blocks.values())
+        if len(marks) != want:
+            sys.exit(f'error: {log} has {len(marks)} marks, not {want}')
+        for row, (cycles, n) in blocks.items():
+            deltas = [b - a for a, b in zip(marks[:n + 1], marks[1:n + 1])]
+            marks = marks[n + 1:]
+            rows.setdefault(row, {'cycles': cycles, 'runs': []})['runs'].append(deltas)
+    for r in rows.values():
+        r['per_cycle'] = min(r['runs'][0]) / r['cycles']
+    return rows
+
+
+def dynamic_cost(out, runs):
+    """{row: {'cycles', 'blocks', 'runs', 'per_cycle'}} from the bench boots:
+    the counts of each block of cycles in each boot, and per cycle, that of
+    the least block of the first boot (the one with the least else in it)."""
+    rows = {}
+    for run in range(1, runs + 1):
+        log = out / f'console-bench-{run}.log'
+        found = {}
+        for m in LINE.finditer(log.read_text(errors='replace')):
+            found.setdefault(m.group(1), []).append((int(m.group(2)), int(m.group(3))))
+        for row in ROWS:
+            if row not in found:
+                sys.exit(f'error: {log} has no "{row}" figure')
+            cycles = found[row][0][0]
+            rows.setdefault(row, {'cycles': cycles, 'runs': []})['runs'].append(
+                [count for _, count in found[row]])
+    for r in rows.values():
+        r['blocks'] = r['runs'][0]
+        r['per_cycle'] = min(r['blocks']) / r['cycles']
+        r['spread'] = max(r['blocks']) / min(r['blocks']) - 1
+    return rows
+
+
+def ratio_table(title, per_cycle, unit):
+    """Prints one table of per-cycle figures; returns its ratios."""
+    print(title)
+    print(f'  {"row":<60} {"base":>11} {"c":>11} {"rust":>11} {"c/base":>8} '
+          f'{"rust/base":>9} {"rust/c":>8}')
+    ratios = {}
+    for row, what in ROWS.items():
+        per = {k: per_cycle[k][row] for k in KERNELS}
+        ratios[row] = {'c/base': per['c'] / per['base'], 'rust/base': per['rust'] / per['base'],
+                       'rust/c': per['rust'] / per['c']}
+        print(f'  {what:<60} {per["base"]:11.2f} {per["c"]:11.2f} {per["rust"]:11.2f} '
+              + ' '.join(f'{ratios[row][q]:{w}.4f}' for q, w in
+                         (('c/base', 8), ('rust/base', 9), ('rust/c', 8))))
+    print(f'  ({unit})')
+    print()
+    return ratios
+
+
+def main(argv):
+    if len(argv) == 5 and argv[1] == 'ranges':
+        print(plugin_args(Path(argv[2]), Path(argv[3]), argv[4]))
+        return 0
+    if len(argv) != 5:
+        sys.exit(__doc__.split('\n\n')[1])
+    bench, config, cross, runs = Path(argv[1]), argv[2], argv[3], int(argv[4])
+    outs = {k: bench / k / 'out' / config for k in KERNELS}
+    base_calls = set(callees(outs['base'] / 'vmlinux', cross, ENTRY))
+    report = {}
+    for k, what in KERNELS.items():
+        dynamic = dynamic_cost(outs[k], runs)
+        blocks = {row: (d['cycles'], len(d['blocks'])) for row, d in dynamic.items()}
+        report[k] = {'kernel': what,
+                     'static': static_cost(outs[k] / 'vmlinux', cross, base_calls),
+                     'setup': setup_cost(outs[k], runs, blocks),
+                     'dynamic': dynamic}
+
+    print(f'==> static cost of thread set-up ({config}, from vmlinux)')
+    for k, r in report.items():
+        st = r['static']
+        added = ', '.join(f'{f} {n} B' for f, n in st['functions'].items() if f != ENTRY)
+        print(f'  {k:<5} {st["bytes"]:5d} bytes {st["instructions"]:4d} instructions: '
+              f'{ENTRY} {st["functions"][ENTRY]} B' + (f', {added}' if added else ''))
+    print()
+    setup = ratio_table(
+        f'==> instructions executed in those functions per cycle (qemu plugin, {runs} boots)',
+        {k: {row: r['setup'][row]['per_cycle'] for row in ROWS} for k, r in report.items()},
+        'exact: the count of the least block; the others hold a fork by some other task')
+    whole = ratio_table(
+        f'==> all guest instructions per cycle (qemu -icount, {runs} boots)',
+        {k: {row: r['dynamic'][row]['per_cycle'] for row in ROWS} for k, r in report.items()},
+        'the least block: they also hold what else the kernel ran, so they differ')
+    spread = max(r['dynamic'][row]['spread'] for r in report.values() for row in ROWS)
+    print(f'  blocks of one boot differ by up to {100 * spread:.2f}% in all guest instructions')
+
+    unstable = [f'{k} {what} {row}: {r[what][row]["runs"]}'
+                for k, r in report.items() for what in ('setup', 'dynamic') for row in ROWS
+                if any(c != r[what][row]['runs'][0] for c in r[what][row]['runs'])]
+    if unstable:
+        print('  the boots disagree: ' + '; '.join(unstable))
+    else:
+        print(f'  every count is the same in all {runs} boots of its kernel')
+
+    # What the exact set-up difference is worth against a whole cycle: the
+    # whole-cycle rows cannot show it, their blocks differ by more.
+    cycle = {}
+    for row in SETUP_ROWS:
+        per = {k: report[k]['setup'][row]['per_cycle'] for k in KERNELS}
+        total = {k: report[k]['dynamic'][row]['per_cycle'] for k in KERNELS}
+        cycle[row] = {'rust/c': 1 + (per['rust'] - per['c']) / total['c'],
+                      'rust/base': 1 + (per['rust'] - per['base']) / total['base']}
+        print(f'  {ROWS[row]}: rust/c {cycle[row]["rust/c"]:.5f}, rust/base '
+              f'{cycle[row]["rust/base"]:.5f} of a whole cycle, from the exact set-up difference')
+    final = {q: max(setup[row][q] for row in SETUP_ROWS) for q in ('rust/c', 'rust/base')}
+    (bench / 'bench.json').write_text(json.dumps(
+        {'config': config, 'boots': runs, 'kernels': report,
+         'ratios': {'setup': setup, 'whole': whole, 'cycle_from_setup': cycle},
+         'thread_setup_ratio': final, 'repeatable': not unstable}, indent=2) + '\n')
+    print(f'  JSON: {bench / "bench.json"}')
+    print('  (thread-setup ratio: set-up instructions per cycle, the larger of rows (a) and (b))')
+    print(f'rust/c thread-setup instruction ratio: {final["rust/c"]:.4f}')
+    print(f'rust/base thread-setup instruction ratio: {final["rust/base"]:.4f}')
+    return 1 if unstable else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv))
