@@ -74,7 +74,8 @@ int main(void)
 	while (fgets(line, sizeof(line), f)) {
 		fputs(line, stdout);
 		kernel_lines++;
-		kernel_failed |= strstr(line, "failed") != NULL;
+		if (strstr(line, "failed"))
+			kernel_failed = 1;
 	}
 	fclose(f);
 	fflush(stdout);
@@ -91,7 +92,8 @@ int main(void)
 		if (i >= WARM_UP && (i - WARM_UP) % FORK_CYCLES == FORK_CYCLES - 1) {
 			end = now_ns();
 			if (end == start) {
-				printf("thread_cost: the clock did not move; run under qemu -icount shift=0\n");
+				printf("thread_cost: the clock did not move; %s\n",
+				       "run under qemu -icount shift=0");
 				return 1;
 			}
 			mark();
