@@ -64,7 +64,7 @@ help:
 	@echo "make test-full      every stage, on every configuration and both bases"
 	@echo "make mainline       the series on Debian's newest linux-source, all configurations,"
 	@echo "                    and without the leak fixes where they leaked"
-	@echo "make bench          instructions per thread set-up: base, C and Rust kernels (~15 min)"
+	@echo "make bench          instructions per thread set-up: base, C and Rust kernels (~13 min)"
 	@echo "make mutants        break the Rust helpers on purpose; the tests must notice"
 	@echo "make check-series   checkpatch, Rust lints; then bisect builds (git rebase -x),"
 	@echo "                    no-Rust build, htmldocs (make test runs only the first line)"
