@@ -169,6 +169,9 @@ def main(argv):
         sys.exit(__doc__.split('\n\n')[1])
     bench, config, cross, runs = Path(argv[1]), argv[2], argv[3], int(argv[4])
     outs = {k: bench / k / 'out' / config for k in KERNELS}
+    for k, out in outs.items():
+        if not (out / 'vmlinux').is_file():
+            sys.exit(f'error: {out / "vmlinux"} missing: make bench builds the {k} kernel')
     base_calls = set(callees(outs['base'] / 'vmlinux', cross, ENTRY))
     report = {}
     for k, what in KERNELS.items():

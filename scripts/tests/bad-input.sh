@@ -164,6 +164,12 @@ expect unknown-config-boot "unknown configuration 'nope'" "$REPO/scripts/qemu/bo
 expect config-not-on-base "ppc32-rust builds only on mainline, and .* is 6.12.y" \
 	"$REPO/scripts/qemu/run-kunit.sh" ppc32-rust
 
+note "make bench without its tree or its kernels"
+expect bench-no-tree 'is not prepared; run make kunit first' \
+	env BUILD=$tmp/empty-build TREE=$tmp/empty-build/linux "$REPO/scripts/bench/bench.sh"
+expect bench-no-kernels 'vmlinux missing: make bench builds the base kernel' \
+	python3 "$REPO/scripts/bench/report.py" "$tmp/empty-build" ppc64le-rust powerpc64le-linux-gnu- 2
+
 note "make series without a mainline tree"
 expect series-no-mainline 'run "make mainline"' env BUILD=$tmp/empty-build "$REPO/scripts/submit/submissions.py"
 expect series-bad-sender 'want "Full Name <address>"' env SENDER=nobody "$REPO/scripts/submit/submissions.py"
