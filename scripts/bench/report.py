@@ -23,6 +23,7 @@ the kernel ran meanwhile. "report.py ranges" prints the plugin's arguments
 for a kernel: its set-up functions and the marker.
 """
 
+import importlib.util
 import json
 import re
 import subprocess
@@ -41,9 +42,20 @@ ROWS = {
 }
 SETUP_ROWS = ('kthread', 'umh')
 ENTRY = 'copy_thread'
+
+
+def boot_init():
+    """scripts/qemu/boot-init.py, whose verdict reads the same lines."""
+    path = Path(__file__).resolve().parents[1] / 'qemu' / 'boot-init.py'
+    spec = importlib.util.spec_from_file_location('boot_init', path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+LINE = boot_init().BENCH_LINE
 MARK = 'thread_cost_mark'
 MARK_LINE = re.compile(r'^insn_ranges: mark((?: [\w.]+=\d+)+)$', re.M)
-LINE = re.compile(r'^thread_cost: (\w+) (\d+) cycles (\d+) instructions$', re.M)
 CALL = re.compile(r'\tbl\s+[0-9a-f]+ <([\w.]+)(?:\+0x[0-9a-f]+)?>')
 
 
