@@ -60,13 +60,13 @@ MUTANTS = [
     ('kernel-shim-for-user', 'ppc64le-rust',
      'a user-mode kernel thread started in start_kernel_thread',
      ('powerpc_thread_frames.user_kthread_frames', RUST_USER),
-     [('sanitise_user_regs(slot);\n            bindings::ret_from_kernel_user_thread',
-       'sanitise_user_regs(slot);\n            bindings::start_kernel_thread')]),
+     [('let shim: Shim = bindings::ret_from_kernel_user_thread;',
+       'let shim: Shim = bindings::start_kernel_thread;')]),
     # KernelFunction: the entry point must be ppc_function_entry()'s.
     ('entry-is-address', 'ppc64le-rust',
      'r14 gets the address of fn, not its local entry point',
      ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD),
-     [('return address + global_entry::SIZE;', 'return address;')]),
+     [('return address.wrapping_add(global_entry::SIZE);', 'return address;')]),
     # The 32-bit path: no softe, everything else as on 64-bit.
     ('ppc32-not-cleared', 'ppc32-rust',
      '32-bit user regs left as the stack had them',
