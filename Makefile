@@ -40,8 +40,14 @@ KUNIT_STAGES := $(shell $(configs_py) stages '' 6.12.y $(in_make_test))
 MAINLINE_STAGES := $(shell $(configs_py) stages mainline- mainline $(in_make_test))
 ALL_MAINLINE_STAGES := $(shell $(configs_py) stages mainline- mainline)
 CHECKS := $(if $(FULL),all,quick)
-TEST_TARGETS := drift harness-tests $(KUNIT_STAGES) mainline bad-input mutants check-series
-TEST_RESULTS := drift harness-tests $(KUNIT_STAGES) $(MAINLINE_STAGES) bad-input mutants check-series
+# The short stress run: both stress kernels on 6.12.y; with FULL on mainline
+# too, where only the Rust one boots (README, Known limits).
+STRESS_STAGES := ppc64le-rust-stress ppc64le-c-stress
+MAINLINE_STRESS_STAGES := mainline-ppc64le-rust-stress
+TEST_TARGETS := drift harness-tests $(KUNIT_STAGES) stress mainline \
+	$(if $(FULL),mainline-stress) bad-input mutants check-series
+TEST_RESULTS := drift harness-tests $(KUNIT_STAGES) $(STRESS_STAGES) $(MAINLINE_STAGES) \
+	$(if $(FULL),$(MAINLINE_STRESS_STAGES)) bad-input mutants check-series
 RECORD := scripts/harness/results.py run $(RESULTS)
 # stage NAME, COMMAND: run it, say how long it took, keep the time: one line
 # per stage in times.txt, the latest run's, so a stage run on its own
@@ -52,7 +58,7 @@ stage = @echo "==> stage $(1)"; start=$$SECONDS; $(2); rc=$$?; \
 	| tee -a $(RESULTS)/times.txt; exit $$rc
 
 .PHONY: all help kunit test test-full setup tree export mutants check-series series \
-	apply mainline bad-input harness-tests bench clean
+	apply mainline bad-input harness-tests bench stress clean
 
 all: help
 
@@ -64,7 +70,11 @@ help:
 	@echo "make test-full      every stage, on every configuration and both bases"
 	@echo "make mainline       the series on Debian's newest linux-source, all configurations,"
 	@echo "                    and without the leak fixes where they leaked"
-	@echo "make bench          instructions per thread set-up: base, C and Rust kernels (~13 min)"
+	@echo "make bench          instructions per thread set-up: base, C and Rust kernels, and"
+	@echo "                    ppc32 getpid() with and without the zeroing (~15 min)"
+	@echo "make stress         debug kernel (lockdep, KASAN, KFENCE, kmemleak), 4 vCPUs: thread"
+	@echo "                    load, execs, forks, CPU hotplug, failslab; 6.12.y and mainline"
+	@echo "                    (make test runs the short variant)"
 	@echo "make mutants        break the Rust helpers on purpose; the tests must notice"
 	@echo "make check-series   checkpatch, Rust lints; then bisect builds (git rebase -x),"
 	@echo "                    no-Rust build, htmldocs (make test runs only the first line)"
@@ -118,12 +128,27 @@ series:
 bench: tree
 	@scripts/bench/bench.sh
 
+# The full variant on both bases; mainline's tree is make mainline's.
+STRESS_RESULTS := $(BUILD)/results-stress
+stress: tree
+	@rm -rf $(STRESS_RESULTS)
+	-@RESULTS=$(STRESS_RESULTS) scripts/stress/stress.sh full
+	-@if [ -d $(BUILD)/mainline/linux/.git ]; then \
+	  RESULTS=$(STRESS_RESULTS) BUILD=$(BUILD)/mainline TREE=$(BUILD)/mainline/linux \
+	  STAGE_PREFIX=mainline- scripts/stress/stress.sh full; \
+	 else echo "error: no mainline tree in $(BUILD)/mainline/linux: run make mainline first"; fi
+	@scripts/harness/results.py summary $(STRESS_RESULTS) $(STRESS_STAGES) \
+	 $(MAINLINE_STRESS_STAGES); rc=$$?; \
+	 if [ $$rc = 0 ]; then echo "stress: PASS"; else echo "stress: FAIL (see the rows above)"; fi; \
+	 exit $$rc
+
 apply:
 	@scripts/tree/apply.sh
 
 clean:
 	rm -rf $(BUILD)/out $(RESULTS) $(BUILD)/results-kunit $(BUILD)/results-mainline \
-		$(BUILD)/mutants $(BUILD)/series $(BUILD)/mainline/out $(BUILD)/bench
+		$(BUILD)/mutants $(BUILD)/series $(BUILD)/mainline/out $(BUILD)/bench \
+		$(BUILD)/stress $(BUILD)/mainline/stress $(STRESS_RESULTS)
 
 # The stages. Files named stage/... never exist, so each always runs.
 stage/drift:
@@ -140,6 +165,12 @@ stage/%-user-regs: stage/%
 	$(call stage,$*-user-regs,scripts/qemu/boot-init.py $* user-regs)
 stage/mainline:
 	$(call stage,mainline,CONFIGS="$(TEST_MAINLINE_CONFIGS)" scripts/tree/mainline.sh)
+# The short stress variant, on each base's tree.
+stage/stress: stage/$(CONFIG)
+	$(call stage,stress,scripts/stress/stress.sh short)
+stage/mainline-stress: stage/mainline
+	$(call stage,mainline-stress,BUILD=$(BUILD)/mainline TREE=$(BUILD)/mainline/linux \
+		STAGE_PREFIX=mainline- scripts/stress/stress.sh short)
 # The hang and panic cases boot the primary kernel.
 stage/bad-input: stage/$(CONFIG)
 	$(call stage,bad-input,scripts/tests/bad-input.sh)

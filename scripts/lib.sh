@@ -82,8 +82,18 @@ check_kernel_tree() {
 
 # git_am_all DIR PATCH-LIST: apply each patch; on a conflict abort the am,
 # name the patch and the file, and return 1 with DIR at the last good commit.
+# A patch file that git cannot parse (truncated, corrupted) is named before
+# anything is applied.
 git_am_all() {
 	local dir=$1 patch out
+	while read -r patch; do
+		[ -n "$patch" ] || continue
+		if ! out=$(git -C "$dir" apply --numstat "$patch" 2>&1 >/dev/null) ||
+		   ! grep -q '^Subject: ' "$patch"; then
+			echo "error: patch ${patch#"$REPO"/} is truncated or corrupt: ${out:-no Subject: line}" >&2
+			return 1
+		fi
+	done <<<"$2"
 	while read -r patch; do
 		[ -n "$patch" ] || continue
 		if ! out=$(git -C "$dir" am -q --keep-cr "$patch" 2>&1); then
@@ -151,4 +161,55 @@ private_apt() {
 	   grep -qE '^(E|W):' "$dir/update.log"; then
 		die "cannot update the package lists from ${1#* }: $(grep -m1 -E '^(E|W):' "$dir/update.log")"
 	fi
+}
+
+# worktree_with DIR REV FILE...: a git worktree of $TREE at REV in DIR, with
+# each FILE copied into kernel/ and built in. make bench and make stress add
+# their kernel code this way; $TREE itself is never changed.
+worktree_with() {
+	local wt rev=$2 file
+	wt=$(realpath -m "$1")	# git -C takes a relative path from $TREE
+	shift 2
+	if [ ! -e "$wt/.git" ]; then
+		mkdir -p "$(dirname "$wt")"
+		git -C "$TREE" worktree prune
+		git -C "$TREE" worktree add -q --detach "$wt" "$rev"
+	elif [ "$(git -C "$wt" rev-parse HEAD)" != "$rev" ]; then
+		# Only the added files and their Makefile lines are ever changed here.
+		git -C "$wt" checkout -q -- kernel/Makefile
+		git -C "$wt" checkout -q --detach "$rev"
+	fi
+	for file; do
+		cmp -s "$file" "$wt/kernel/$(basename "$file")" || cp "$file" "$wt/kernel/"
+		grep -qx "obj-y += $(basename "$file" .c).o" "$wt/kernel/Makefile" ||
+			echo "obj-y += $(basename "$file" .c).o" >>"$wt/kernel/Makefile"
+	done
+}
+
+# build_kernel TREE OUT CONFIG KUNITCONFIG...: kunit.py build of TREE into
+# OUT, with CONFIG's qemu configuration and compiler, the initramfs of
+# scripts/build/initramfs.sh (its programs from $TREE) and the fragments
+# (paths under kunit/, without .kunitconfig). LLVM= is passed on. For the
+# kernels that make bench and make stress boot with boot-init.py.
+build_kernel() {
+	local tree=$1 out=$2 cfg=$3 start=$SECONDS rc=0 conf_qemu_config conf_cross
+	shift 3
+	eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$cfg" |
+		grep -E '^conf_(qemu_config|cross)=')"
+	local args=(--build_dir "$out" --qemu_config "$REPO/kunit/qemu/$conf_qemu_config"
+		    --cross_compile "$conf_cross" --jobs "${JOBS:-$(nproc)}"
+		    --kconfig_add "CONFIG_INITRAMFS_SOURCE=\"$out/initramfs/list\""
+		    ${LLVM:+--make_options "LLVM=$LLVM"})
+	for k; do args+=(--kunitconfig "$REPO/kunit/$k.kunitconfig"); done
+	mkdir -p "$out"
+	"$REPO/scripts/build/initramfs.sh" "$conf_cross" "$out/initramfs"
+	(cd "$tree" && exec python3 tools/testing/kunit/kunit.py build "${args[@]}") \
+		>"$out/build.log" 2>&1 &
+	progress "building $out" $! "$out/build.log"
+	wait $! || rc=$?
+	if [ "$rc" != 0 ]; then
+		grep -E -A3 'ERROR|error:|Error|Missing' "$out/build.log" | head -20 || true
+		die "building $out failed (log: $out/build.log)"
+	fi
+	note "built $out in $((SECONDS - start)) s"
 }

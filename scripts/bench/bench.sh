@@ -12,6 +12,9 @@
 #         first fix is also what lets 6.12's bindgen parse powerpc's asm)
 #   c     the series, Rust helpers off
 #   rust  the series, Rust helpers on
+# and, for row (d), two ppc32 kernels of the fixes, booted with
+# kunit/bench/getpid_cost.c as init: base (out/ppc32) and nozero, base
+# without the ppc32 syscall-exit zeroing (leak-fixes names it).
 # Each has its own git worktree, build/bench/NAME/linux, and its output in
 # build/bench/NAME/out/CONFIG, the layout of build/ itself, so that ccache
 # serves what they share with the other builds. Each boots BOOTS times
@@ -42,44 +45,18 @@ rfc=$(awk -F'\t' '$1 == "rfc" { print $3 }' "$PATCHES/submissions")
 n=$(grep -n -- "-$rfc\$" "$PATCHES/series" | cut -d: -f1)
 [ -n "$n" ] || die "the RFC's first patch $rfc is not in $PATCHES/series"
 before=$(git -C "$TREE" rev-list --reverse series-base..HEAD | sed -n "$((n - 1))p")
+# nozero: the fixes up to the one that zeroes registers on ppc32 syscall exit.
+zeroing=$(grep -x -- 'powerpc-32-Zero-volatile-.*' "$PATCHES/leak-fixes") ||
+	die "$PATCHES/leak-fixes names no ppc32 syscall-exit zeroing patch"
+z=$(grep -n -- "-$zeroing\$" "$PATCHES/series" | cut -d: -f1)
+[ -n "$z" ] || die "the zeroing patch $zeroing is not in $PATCHES/series"
+nozero=$(git -C "$TREE" rev-list --reverse series-base..HEAD | sed -n "$((z - 1))p")
 git -C "$TREE" worktree prune
 
-worktree() {	# worktree NAME REV: build/bench/NAME/linux at REV, with the bench
-	local wt=$bench/$1/linux
-	if [ ! -e "$wt/.git" ]; then
-		mkdir -p "$bench/$1"
-		git -C "$TREE" worktree add -q --detach "$wt" "$2"
-	elif [ "$(git -C "$wt" rev-parse HEAD)" != "$2" ]; then
-		# Only the bench file and its Makefile line are ever changed here.
-		git -C "$wt" checkout -q -- kernel/Makefile
-		git -C "$wt" checkout -q --detach "$2"
-	fi
-	cmp -s "$REPO/kunit/bench/thread_cost.c" "$wt/kernel/thread_cost.c" ||
-		cp "$REPO/kunit/bench/thread_cost.c" "$wt/kernel/thread_cost.c"
-	grep -qx 'obj-y += thread_cost.o' "$wt/kernel/Makefile" ||
-		echo 'obj-y += thread_cost.o' >>"$wt/kernel/Makefile"
-}
-
-build() {	# build NAME KUNITCONFIG...
-	local name=$1 out=$bench/$1/out/$config start=$SECONDS
-	shift
-	local args=(--build_dir "$out" --qemu_config "$REPO/kunit/qemu/$conf_qemu_config"
-		    --cross_compile "$conf_cross" --jobs "${JOBS:-$(nproc)}"
-		    --kconfig_add "CONFIG_INITRAMFS_SOURCE=\"$out/initramfs/list\"")
-	for k; do args+=(--kunitconfig "$REPO/kunit/$k.kunitconfig"); done
-	mkdir -p "$out"
-	# The probe and init come from the series' tree, the same for all three.
-	"$REPO/scripts/build/initramfs.sh" "$conf_cross" "$out/initramfs"
-	local rc=0
-	(cd "$bench/$name/linux" && exec python3 tools/testing/kunit/kunit.py build "${args[@]}") \
-		>"$out/build.log" 2>&1 &
-	progress "bench $name" $! "$out/build.log"
-	wait $! || rc=$?
-	if [ "$rc" != 0 ]; then
-		grep -E -A3 'ERROR|error:|Error' "$out/build.log" | head -20 || true
-		die "building the $name kernel failed (log: $out/build.log)"
-	fi
-	note "bench: $name kernel built in $((SECONDS - start)) s ($out)"
+build() {	# build NAME CONFIG KUNITCONFIG...: build/bench/NAME/out/CONFIG
+	local name=$1 cfg=$2
+	shift 2
+	build_kernel "$bench/$name/linux" "$bench/$name/out/$cfg" "$cfg" "$@"
 }
 
 plugin() {	# the insn-ranges plugin, built against the installed qemu's header
@@ -105,12 +82,16 @@ plugin() {	# the insn-ranges plugin, built against the installed qemu's header
 }
 
 note "bench: $config kernels of $(git -C "$TREE" log -1 --format=%s base)"
-worktree base "$before"
-worktree c "$series"
-worktree rust "$series"
-build base bench/bench
-build c bench/bench kunitconfigs/helpers-off
-build rust bench/bench kunitconfigs/helpers-on
+cost=$REPO/kunit/bench/thread_cost.c
+worktree_with "$bench/base/linux" "$before" "$cost"
+worktree_with "$bench/c/linux" "$series" "$cost"
+worktree_with "$bench/rust/linux" "$series" "$cost"
+worktree_with "$bench/nozero/linux" "$nozero" "$cost"
+build base "$config" bench/bench
+build c "$config" bench/bench kunitconfigs/helpers-off
+build rust "$config" bench/bench kunitconfigs/helpers-on
+build base ppc32 bench/getpid
+build nozero ppc32 bench/getpid
 
 plugin
 mkdir -p "$bench/results"
@@ -125,6 +106,13 @@ for name in base c rust; do
 			STAGE_PREFIX="bench-$name-" python3 "$REPO/scripts/qemu/boot-init.py" "$config" bench ||
 			die "the $name kernel's bench boot failed (log: $out/console-bench.log)"
 		mv "$out/console-bench.log" "$out/console-bench-$run.log"
+	done
+done
+for name in nozero base; do
+	for run in $(seq "$boots"); do
+		BUILD=$bench/$name TREE=$bench/$name/linux RESULTS=$bench/results \
+			STAGE_PREFIX="bench-$name-$run-" python3 "$REPO/scripts/qemu/boot-init.py" ppc32 cost ||
+			die "the $name ppc32 kernel's getpid boot failed (log: $bench/$name/out/ppc32/console-cost.log)"
 	done
 done
 echo

@@ -27,7 +27,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 #define MAX_RANGES 16
 
 static struct range {
-	char name[64];
+	char name[160];	/* Rust names are long */
 	uint64_t start, end;
 	uint64_t count;
 } ranges[MAX_RANGES];
@@ -36,7 +36,7 @@ static uint64_t mark;
 
 static void at_mark(unsigned int vcpu, void *data)
 {
-	char line[64 + MAX_RANGES * 96];
+	char line[64 + MAX_RANGES * 192];
 	size_t len = snprintf(line, sizeof(line), "insn_ranges: mark");
 	int i;
 

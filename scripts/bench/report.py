@@ -7,9 +7,11 @@ usage: report.py BENCH_DIR CONFIG CROSS_COMPILE RUNS
 
 Reads BENCH_DIR/{base,c,rust}/out/CONFIG: vmlinux for the static cost, and
 console-bench-1.log .. console-bench-RUNS.log, boots of boot-init.py bench,
-for the dynamic one. Prints the table, writes BENCH_DIR/bench.json, and
-ends with the two ratio lines. Exits 1 if a boot gave no figures or two
-boots of the same kernel disagree.
+for the dynamic one; and row (d), BENCH_DIR/results/bench-{nozero,base}-RUN-
+ppc32-cost.txt, getpid() on ppc32 without and with the syscall-exit zeroing.
+Prints the tables, writes BENCH_DIR/bench.json, and ends with the two ratio
+lines. Exits 1 if a boot gave no figures or two boots of the same kernel
+disagree.
 
 Static cost: copy_thread() and every function it calls, directly or through
 another such function, that the base's copy_thread() does not call: bytes
@@ -41,6 +43,9 @@ ROWS = {
     'fork': '(c) fork() + _exit() + waitpid() from user space (control)',
 }
 SETUP_ROWS = ('kthread', 'umh')
+# Row (d): the ppc32 kernels of the fixes, as bench.sh names them.
+ZEROING = {'nozero': 'without the syscall-exit zeroing', 'base': 'with it (the fixes)'}
+GETPID = re.compile(r'^getpid_cost: ([\d.]+) instructions per getpid', re.M)
 ENTRY = 'copy_thread'
 
 
@@ -155,6 +160,20 @@ def dynamic_cost(out, runs):
     return rows
 
 
+def getpid_cost(bench, runs):
+    """Row (d): {kernel: [instructions per getpid() in each boot]}."""
+    figures = {}
+    for k in ZEROING:
+        for run in range(1, runs + 1):
+            f = bench / 'results' / f'bench-{k}-{run}-ppc32-cost.txt'
+            m = GETPID.search(f.read_text()) if f.is_file() else None
+            if m is None:
+                sys.exit(f'error: {f}: no getpid_cost figure: make bench boots the {k} '
+                         'ppc32 kernel')
+            figures.setdefault(k, []).append(float(m.group(1)))
+    return figures
+
+
 def ratio_table(title, per_cycle, unit):
     """Prints one table of per-cycle figures; returns its ratios."""
     print(title)
@@ -212,9 +231,20 @@ def main(argv):
     spread = max(r['dynamic'][row]['spread'] for r in report.values() for row in ROWS)
     print(f'  blocks of one boot differ by up to {100 * spread:.2f}% in all guest instructions')
 
+    getpid = getpid_cost(bench, runs)
+    print(f'==> (d) instructions per getpid() on ppc32 (g3beige, qemu -icount, {runs} boots)')
+    for k, what in ZEROING.items():
+        print(f'  {what:<34} {getpid[k][0]:8.2f}')
+    zero = {'added': getpid['base'][0] - getpid['nozero'][0],
+            'ratio': getpid['base'][0] / getpid['nozero'][0]}
+    print(f'  the zeroing costs {zero["added"]:.2f} instructions a call, '
+          f'ratio {zero["ratio"]:.4f}')
+    print()
+
     unstable = [f'{k} {what} {row}: {r[what][row]["runs"]}'
                 for k, r in report.items() for what in ('setup', 'dynamic') for row in ROWS
                 if any(c != r[what][row]['runs'][0] for c in r[what][row]['runs'])]
+    unstable += [f'{k} getpid: {g}' for k, g in getpid.items() if len(set(g)) > 1]
     if unstable:
         print('  the boots disagree: ' + '; '.join(unstable))
     else:
@@ -234,6 +264,7 @@ def main(argv):
     (bench / 'bench.json').write_text(json.dumps(
         {'config': config, 'boots': runs, 'kernels': report,
          'ratios': {'setup': setup, 'whole': whole, 'cycle_from_setup': cycle},
+         'getpid_ppc32': {'boots': getpid, **zero},
          'thread_setup_ratio': final, 'repeatable': not unstable}, indent=2) + '\n')
     print(f'  JSON: {bench / "bench.json"}')
     print('  (thread-setup ratio: set-up instructions per cycle, the larger of rows (a) and (b))')

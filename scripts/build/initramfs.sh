@@ -7,6 +7,7 @@
 #                            (exec_entry is also what the KUnit exec test runs)
 #   /getpid_cost             kunit/bench/getpid_cost.c, for qemu -icount runs
 #   /thread_cost_init        kunit/bench/thread_cost_init.c, init of make bench
+#   /stress_init             kunit/stress/stress_init.c, init of make stress
 # Files are only rewritten when their content changes, so the kernel build
 # stays incremental.
 # usage: build-initramfs.sh CROSS_COMPILE OUTDIR
@@ -34,9 +35,10 @@ for prog in user_regs exec_entry; do
 	update "$out/$prog"
 done
 
-for prog in getpid_cost thread_cost_init; do
+for src in bench/getpid_cost bench/thread_cost_init stress/stress_init; do
+	prog=$(basename "$src")
 	"${cross}gcc" -static -O2 -Wall -Wextra -Werror \
-		-o "$out/$prog.new" "$REPO/kunit/bench/$prog.c"
+		-o "$out/$prog.new" "$REPO/kunit/$src.c"
 	update "$out/$prog"
 done
 
@@ -44,10 +46,12 @@ cat >"$out/list.new" <<LIST
 dir /dev 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
 dir /proc 0755 0 0
+dir /sys 0755 0 0
 dir /tmp 1777 0 0
 file /user_regs $out/user_regs 0755 0 0
 file /exec_entry $out/exec_entry 0755 0 0
 file /getpid_cost $out/getpid_cost 0755 0 0
 file /thread_cost_init $out/thread_cost_init 0755 0 0
+file /stress_init $out/stress_init 0755 0 0
 LIST
 update "$out/list"

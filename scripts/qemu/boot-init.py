@@ -20,9 +20,11 @@ usage: boot-init.py CONFIG [MODE]
   bench            /thread_cost_init, on one vCPU under -icount shift=0,sleep=off
                    and without address-space randomisation: instructions per
                    kthread, usermode-helper and fork cycle (make bench)
+  stress           /stress_init on 4 vCPUs (make stress): it must exit 0, and
+                   the console must hold no splat (SPLATS)
 The verdict line is also kept in RESULTS/<stage>.txt, for make series.
-Environment: BUILD, TREE, RESULTS, TIMEOUT, STAGE_PREFIX, QEMU_ARGS (as
-run-kunit.sh).
+Environment: BUILD, TREE, RESULTS, TIMEOUT, STAGE_PREFIX, QEMU_ARGS and
+KERNEL_ARGS (as run-kunit.sh).
 """
 
 import os
@@ -41,7 +43,7 @@ PREFIX = os.environ.get('STAGE_PREFIX', '')
 
 # mode (also the stage suffix): (init program, extra qemu arguments, extra
 # kernel arguments)
-ICOUNT = ['-icount', 'shift=0']
+ICOUNT = ['-icount', 'shift=0,sleep=off']
 # The bench counts must not move: one vCPU, no waiting in real time when
 # idle, and the same address-space layout on every boot.
 BENCH = (['-icount', 'shift=0,sleep=off', '-smp', '1'], ['norandmaps'])
@@ -52,10 +54,31 @@ MODES = {
     'cost': ('/getpid_cost', ICOUNT, []),
     'cost-before': ('/getpid_cost', ICOUNT, []),
     'bench': ('/thread_cost_init', *BENCH),
+    'stress': ('/stress_init', ['-smp', '4', '-m', '2048'], []),
 }
 # What /thread_cost_init prints, one line per measured cycle.
 BENCH_LINE = re.compile(r'^thread_cost: (\w+) (\d+) cycles (\d+) instructions$', re.M)
 BENCH_ROWS = ('kthread', 'umh', 'fork')
+# What fails a stress boot wherever it appears on the console, by kind.
+# Lockdep and the sleep and preemption checks report as "WARNING:" or
+# "BUG:" under their own titles, which the first two name.
+SPLATS = {
+    'KASAN': r'BUG: KASAN: ',
+    'KFENCE': r'BUG: KFENCE: ',
+    'lockdep': r'WARNING: (?:possible (?:circular|recursive)|inconsistent lock'
+               r'|suspicious RCU)|BUG: (?:sleeping function|scheduling while|using smp_processor_id'
+               r'|lock held|MAX_LOCKDEP)|INFO: possible irq lock inversion',
+    'WARN': r'WARNING: CPU: \d+ PID: ',
+    'BUG': r'kernel BUG at |BUG: (?!KASAN|KFENCE|sleeping function|scheduling while'
+           r'|using smp_processor_id|lock held|MAX_LOCKDEP)',
+    'Oops': r'Oops: ',
+    'kmemleak': r'kmemleak: \d+ new suspected memory leaks',
+    'lockup': r'soft lockup|hard LOCKUP|self-detected stall|blocked for more than \d+ seconds',
+}
+# qemu cannot find the guest's firmware (SLOF for pseries, OpenBIOS for the
+# Macs), which Debian ships in qemu-system-data.
+NO_FIRMWARE = re.compile(r"^qemu-system-\w+: (?:Could not find LPAR firmware|could not load "
+                         r"PowerPC bios) '([^']*)'", re.M)
 # How the selftest and its helper name a register and its value.
 LEAK = re.compile(r'\b((?:r\d+|ctr|xer|lr) = 0x[0-9a-f]+)')
 
@@ -77,12 +100,17 @@ def boot(name, program, extra, kernel_args=()):
     cmd = (['qemu-system-' + params.qemu_arch, '-nodefaults', '-m', '1024',
             '-kernel', str(kernel), '-append',
             ' '.join([params.kernel_command_line, f'rdinit={program}',
-                      'kunit.enable=0', 'panic=-1', *kernel_args]),
+                      'kunit.enable=0', 'panic=-1', *kernel_args,
+                      *os.environ.get('KERNEL_ARGS', '').split()]),
             '-no-reboot', '-nographic', '-serial', params.serial]
            + params.extra_qemu_params + extra + os.environ.get('QEMU_ARGS', '').split())
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                               text=True, errors='replace', timeout=TIMEOUT)
+        firmware = NO_FIRMWARE.search(proc.stderr)
+        if firmware:
+            sys.exit(f'error: qemu has no firmware {firmware.group(1)} '
+                     '(apt-get install qemu-system-data)')
         return proc.stdout + proc.stderr
     except subprocess.TimeoutExpired as e:
         out = e.stdout or b''
@@ -123,11 +151,33 @@ def judge(mode, program, text):
             return 1, 0, '; '.join(rows[r] for r in BENCH_ROWS)
         failed = re.findall(r'^thread_cost: .*fail.*$', text, re.M)
         return 0, 1, f'thread_cost_init failed: {"; ".join(failed) or m.group(1)}'
+    if mode == 'stress':
+        return judge_stress(code, text)
     # cost
     figure = re.search(r'^getpid_cost: .*$', text, re.M)
     if code == 0 and figure:
         return 1, 0, figure.group(0)
     return 0, 1, 'getpid_cost printed no figure'
+
+
+def splats(text):
+    """{kind: count} of the reports in SPLATS on the console."""
+    found = {kind: len(re.findall(pattern, text)) for kind, pattern in SPLATS.items()}
+    return {kind: n for kind, n in found.items() if n}
+
+
+def judge_stress(code, text):
+    """The figures init printed, the splat count, and last "stress: PASS" or
+    "stress: FAIL (...)", one a line."""
+    found = splats(text)
+    errors = re.findall(r'^stress: error: (.*)$', text, re.M)
+    figures = re.findall(r'^stress: (?!error:|init )\w.*$', text, re.M)
+    problems = ([f'{n} {kind}' for kind, n in found.items()] + errors
+                + ([f'init exited {code:#x}'] if code and not errors else []))
+    lines = figures[1:] + [f'stress: splats {sum(found.values())}']
+    if problems:
+        return 0, 1, '\n'.join(lines + [f'stress: FAIL ({"; ".join(problems)})'])
+    return 1, 0, '\n'.join(lines + ['stress: PASS'])
 
 
 def main():
@@ -146,7 +196,7 @@ def main():
     log.write_text(text)
     passed, failed, what = judge(mode, program, text)
     row = results.Row(stage, passed, failed)
-    print(f'{stage}: {row.verdict}: {what} (log: {log})')
+    print(f'{stage}: {row.verdict}: {what.splitlines()[-1]} (log: {log})')
     results.write(RESULTS, stage, [row], detail=what)
     return 0 if not row.failed else 1
 

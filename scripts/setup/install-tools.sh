@@ -47,6 +47,8 @@ if [ -n "$missing" ]; then
 		[ -n "$tool" ] || continue
 		have "$tool" || die "$tool still missing after installing $pkg"
 	done <<<"$tools"
+	# ccache links only the compilers it found when it was installed.
+	update-ccache-symlinks
 fi
 
 bindgen_ok() {

@@ -84,6 +84,16 @@ expect patch-conflict-names-file '^error: (patch failed: )?[a-z]+/[^ :]+' \
 	env KSRC=$tmp/k BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/tree/prepare.sh"
 same patch-conflict-ksrc-untouched "$before" "$tmp/k"
 
+note "a truncated patch file (in a copy of this repository)"
+mkdir -p "$tmp/repo"
+tar -C "$REPO" --exclude=./build --exclude=./.git -cf - . | tar -C "$tmp/repo" -xf -
+first=$(find "$tmp/repo/arch-powerpc-patches/6.12.y" -name '0001-*.patch')
+head -c "$(($(wc -c <"$first") / 2))" "$first" >"$first.half" && mv "$first.half" "$first"
+before=$(state "$tmp/k")
+expect patch-truncated 'patch arch-powerpc-patches/6.12.y/0001-[^ ]*\.patch is truncated or corrupt' \
+	env KSRC=$tmp/k BUILD=$tmp/build TREE=$tmp/build/linux "$tmp/repo/scripts/tree/prepare.sh"
+same patch-truncated-ksrc-untouched "$before" "$tmp/k"
+
 note "make apply on bad trees"
 expect apply-dirty 'uncommitted changes' env KSRC=$tmp/dirty "$REPO/scripts/tree/apply.sh"
 same apply-dirty-untouched "$before_dirty" "$tmp/dirty"
@@ -192,6 +202,19 @@ if [ -f "$BUILD/out/ppc64le-rust/vmlinux" ]; then
 	else
 		failed=$((failed + 1)); echo "  FAIL panic-log-kept: no panic in the console log"
 	fi
+	# boot-init.py boots make bench's and make stress's kernels; its logs go
+	# next to the kernel, here a link to the primary one.
+	mkdir -p "$tmp/boot/out/ppc64le-rust"
+	ln -sf "$BUILD/out/ppc64le-rust/vmlinux" "$tmp/boot/out/ppc64le-rust/vmlinux"
+	expect boot-hang 'ppc64le-rust-init: FAIL: .*did not exit' env BUILD=$tmp/boot RESULTS=$tmp/r \
+		TIMEOUT=10 QEMU_ARGS=-S "$REPO/scripts/qemu/boot-init.py" ppc64le-rust init
+	if grep -q 'timed out after 10 s' "$tmp/boot/out/ppc64le-rust/console-init.log"; then
+		passed=$((passed + 1)); echo "  PASS boot-hang-log-kept: the console log says it timed out"
+	else
+		failed=$((failed + 1)); echo "  FAIL boot-hang-log-kept: no time-out in the console log"
+	fi
+	expect firmware-missing 'apt-get install qemu-system-data' env BUILD=$tmp/boot RESULTS=$tmp/r \
+		QEMU_ARGS='-bios /nonexistent/slof.bin' "$REPO/scripts/qemu/boot-init.py" ppc64le-rust init
 else
 	echo "  (hang and panic cases need the primary kernel; they run after make kunit)"
 fi

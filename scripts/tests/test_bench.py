@@ -84,3 +84,23 @@ def test_a_missing_mark_is_an_error(tmp_path):
     (tmp_path / 'insn-ranges-1.log').write_text('insn_ranges: mark copy_thread=1\n')
     with pytest.raises(SystemExit, match='1 marks, not 3'):
         report.setup_cost(tmp_path, 1, {'kthread': (1, 2)})
+
+
+def getpid_boots(tmp_path, figures):
+    (tmp_path / 'results').mkdir()
+    for k, per_boot in figures.items():
+        for run, figure in enumerate(per_boot, 1):
+            (tmp_path / 'results' / f'bench-{k}-{run}-ppc32-cost.txt').write_text(
+                f'getpid_cost: {figure} instructions per getpid() (200000 calls)\n')
+    return tmp_path
+
+
+def test_getpid_row_reads_every_boot(tmp_path):
+    bench = getpid_boots(tmp_path, {'nozero': ['280.59', '280.59'], 'base': ['292.62', '292.62']})
+    assert report.getpid_cost(bench, 2) == {'nozero': [280.59, 280.59], 'base': [292.62, 292.62]}
+
+
+def test_a_missing_getpid_boot_is_an_error(tmp_path):
+    bench = getpid_boots(tmp_path, {'nozero': ['280.59'], 'base': ['292.62']})
+    with pytest.raises(SystemExit, match='bench-nozero-2-ppc32-cost.txt: no getpid_cost'):
+        report.getpid_cost(bench, 2)

@@ -27,3 +27,56 @@ def test_selftest_without_the_fixes_names_the_registers(boot_init, data):
 def test_hang_and_missing_init_fail(boot_init):
     assert boot_init.judge('init', '/exec_entry', 'Run /exec_entry as init process\n')[1] == 1
     assert boot_init.judge('init', '/exec_entry', 'Kernel panic\n')[1] == 1
+
+
+STRESS = """Run /stress_init as init process
+stress: 1000 kthreads, 100 execs, 1000 forks, 3 hotplug cycles of 3 CPUs, 10% of kthreadd's allocations failed
+{middle}stress: kthreads created 905
+stress: faults injected and handled 95
+stress: leaks 0
+stress: init done
+Kernel panic - not syncing: Attempted to kill init! exitcode={code}
+"""
+
+
+def stress(boot_init, middle='', code='0x00000000'):
+    return boot_init.judge('stress', '/stress_init', STRESS.format(middle=middle, code=code))
+
+
+def test_stress_passes_with_its_figures(boot_init):
+    passed, failed, what = stress(boot_init)
+    assert (passed, failed) == (1, 0), what
+    lines = what.splitlines()
+    assert lines[-2:] == ['stress: splats 0', 'stress: PASS']
+    assert 'stress: faults injected and handled 95' in lines
+
+
+def test_every_kind_of_splat_fails_stress(boot_init):
+    reports = {
+        'KASAN': 'BUG: KASAN: slab-use-after-free in ppc_init_kthread_frames+0x40/0x100',
+        'KFENCE': 'BUG: KFENCE: use-after-free read in start_kernel_thread+0x8/0x20',
+        'lockdep': 'WARNING: possible circular locking dependency detected',
+        'WARN': 'WARNING: CPU: 2 PID: 57 at arch/powerpc/kernel/irq_64.c:300 foo+0x1/0x2',
+        'BUG': 'kernel BUG at arch/powerpc/kernel/interrupt_64.S:742!',
+        'Oops': 'Oops: Exception in kernel mode, sig: 5 [#1]',
+        'kmemleak': 'kmemleak: 2 new suspected memory leaks (see /sys/kernel/debug/kmemleak)',
+        'lockup': 'watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [stress_kthreads:60]',
+    }
+    for kind, line in reports.items():
+        passed, failed, what = stress(boot_init, middle=line + '\n')
+        assert (passed, failed) == (0, 1), kind
+        assert kind in boot_init.splats(line), (kind, line)
+        assert what.splitlines()[-1].startswith('stress: FAIL (') and kind in what, what
+
+
+def test_a_sleeping_in_atomic_report_is_lockdep_only(boot_init):
+    line = 'BUG: sleeping function called from invalid context at kernel/kthread.c:123'
+    assert boot_init.splats(line) == {'lockdep': 1}
+
+
+def test_stress_fails_on_init_errors_and_hangs(boot_init):
+    passed, failed, what = stress(boot_init, middle='stress: error: kmemleak: 1 new suspected leaks\n',
+                                  code='0x00000100')
+    assert failed == 1 and 'kmemleak: 1 new suspected leaks' in what
+    assert stress(boot_init, code='0x00000100')[1] == 1
+    assert boot_init.judge('stress', '/stress_init', 'Run /stress_init as init process\n')[1] == 1
