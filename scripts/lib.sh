@@ -174,10 +174,10 @@ worktree_with() {
 		mkdir -p "$(dirname "$wt")"
 		git -C "$TREE" worktree prune
 		git -C "$TREE" worktree add -q --detach "$wt" "$rev"
-	elif [ "$(git -C "$wt" rev-parse HEAD)" != "$rev" ]; then
-		# Only the added files and their Makefile lines are ever changed here.
-		git -C "$wt" checkout -q -- kernel/Makefile
-		git -C "$wt" checkout -q --detach "$rev"
+	elif [ "$(git -C "$wt" rev-parse HEAD)" != "$rev" ] ||
+	     git -C "$wt" status --porcelain --untracked-files=no | grep -qv ' kernel/Makefile$'; then
+		# The harness's own worktree: whatever else was edited there goes.
+		git -C "$wt" checkout -q -f --detach "$rev"
 	fi
 	for file; do
 		cmp -s "$file" "$wt/kernel/$(basename "$file")" || cp "$file" "$wt/kernel/"

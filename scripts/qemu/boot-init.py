@@ -122,6 +122,8 @@ def boot(name, program, extra, kernel_args=()):
 def judge(mode, program, text):
     """(passed, failed, verdict line) for one boot."""
     m = re.search(r'Attempted to kill init! exitcode=(0x[0-9a-f]+)', text)
+    if mode == 'stress':
+        return judge_stress(program, m, text)
     if f'Run {program} as init process' not in text:
         return 0, 1, f'init did not start {program}'
     if m is None:
@@ -151,8 +153,6 @@ def judge(mode, program, text):
             return 1, 0, '; '.join(rows[r] for r in BENCH_ROWS)
         failed = re.findall(r'^thread_cost: .*fail.*$', text, re.M)
         return 0, 1, f'thread_cost_init failed: {"; ".join(failed) or m.group(1)}'
-    if mode == 'stress':
-        return judge_stress(code, text)
     # cost
     figure = re.search(r'^getpid_cost: .*$', text, re.M)
     if code == 0 and figure:
@@ -166,12 +166,17 @@ def splats(text):
     return {kind: n for kind, n in found.items() if n}
 
 
-def judge_stress(code, text):
+def judge_stress(program, exited, text):
     """The figures init printed, the splat count, and last "stress: PASS" or
     "stress: FAIL (...)", one a line."""
     found = splats(text)
     errors = re.findall(r'^stress: error: (.*)$', text, re.M)
     figures = re.findall(r'^stress: (?!error:|init )\w.*$', text, re.M)
+    code = int(exited.group(1), 16) if exited else None
+    if f'Run {program} as init process' not in text:
+        errors.append(f'init did not start {program}')
+    elif code is None:
+        errors.append(f'{program} did not exit (hang or crash)')
     problems = ([f'{n} {kind}' for kind, n in found.items()] + errors
                 + ([f'init exited {code:#x}'] if code and not errors else []))
     lines = figures[1:] + [f'stress: splats {sum(found.values())}']

@@ -79,4 +79,16 @@ def test_stress_fails_on_init_errors_and_hangs(boot_init):
                                   code='0x00000100')
     assert failed == 1 and 'kmemleak: 1 new suspected leaks' in what
     assert stress(boot_init, code='0x00000100')[1] == 1
-    assert boot_init.judge('stress', '/stress_init', 'Run /stress_init as init process\n')[1] == 1
+    passed, failed, what = boot_init.judge('stress', '/stress_init',
+                                           'Run /stress_init as init process\n')
+    assert failed == 1 and what.splitlines()[-1] == ('stress: FAIL (/stress_init did not exit '
+                                                     '(hang or crash))')
+
+
+def test_a_kernel_that_dies_before_init_fails_stress_with_its_splat(boot_init):
+    text = ('BUG: Unable to handle kernel instruction fetch (NULL pointer?)\n'
+            'Oops: Kernel access of bad area, sig: 7 [#1]\n')
+    passed, failed, what = boot_init.judge('stress', '/stress_init', text)
+    assert failed == 1
+    assert what.splitlines()[-1] == ('stress: FAIL (1 BUG; 1 Oops; init did not start '
+                                     '/stress_init)')
