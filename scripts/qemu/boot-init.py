@@ -84,7 +84,11 @@ LEAK = re.compile(r'\b((?:r\d+|ctr|xer|lr) = 0x[0-9a-f]+)')
 
 
 def qemu_params(config_file):
-    sys.path.insert(0, str(TREE / 'tools/testing/kunit'))
+    kunit_tool = TREE / 'tools/testing/kunit'
+    if not (kunit_tool / 'qemu_config.py').is_file():
+        sys.exit(f'error: {TREE} has no {kunit_tool.relative_to(TREE)}: TREE must be the '
+                 'kernel tree of the build')
+    sys.path.insert(0, str(kunit_tool))
     source = Path(config_file).read_text().replace(
         'from ..qemu_config import', 'from qemu_config import')
     scope = {}
@@ -119,15 +123,21 @@ def boot(name, program, extra, kernel_args=()):
         return out + f'\n[timed out after {TIMEOUT} s]\n'
 
 
+def killed(text):
+    """", qemu killed after N s" if boot() ended a hung qemu, else ""."""
+    m = re.search(r'^\[timed out after (\d+) s\]$', text, re.M)
+    return f', qemu killed after {m.group(1)} s' if m else ''
+
+
 def judge(mode, program, text):
     """(passed, failed, verdict line) for one boot."""
     m = re.search(r'Attempted to kill init! exitcode=(0x[0-9a-f]+)', text)
     if mode == 'stress':
         return judge_stress(program, m, text)
     if f'Run {program} as init process' not in text:
-        return 0, 1, f'init did not start {program}'
+        return 0, 1, f'init did not start {program}{killed(text)}'
     if m is None:
-        return 0, 1, f'{program} as init did not exit (hang or crash)'
+        return 0, 1, f'{program} as init did not exit (hang or crash){killed(text)}'
     code = int(m.group(1), 16)  # a wait status: 0 is exit(0)
     leaks = sorted(set(LEAK.findall(text)))
     if mode == 'init':
@@ -174,9 +184,9 @@ def judge_stress(program, exited, text):
     figures = re.findall(r'^stress: (?!error:|init )\w.*$', text, re.M)
     code = int(exited.group(1), 16) if exited else None
     if f'Run {program} as init process' not in text:
-        errors.append(f'init did not start {program}')
+        errors.append(f'init did not start {program}{killed(text)}')
     elif code is None:
-        errors.append(f'{program} did not exit (hang or crash)')
+        errors.append(f'{program} did not exit (hang or crash){killed(text)}')
     problems = ([f'{n} {kind}' for kind, n in found.items()] + errors
                 + ([f'init exited {code:#x}'] if code and not errors else []))
     lines = figures[1:] + [f'stress: splats {sum(found.values())}']

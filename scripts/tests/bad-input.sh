@@ -206,14 +206,14 @@ if [ -f "$BUILD/out/ppc64le-rust/vmlinux" ]; then
 	# next to the kernel, here a link to the primary one.
 	mkdir -p "$tmp/boot/out/ppc64le-rust"
 	ln -sf "$BUILD/out/ppc64le-rust/vmlinux" "$tmp/boot/out/ppc64le-rust/vmlinux"
-	expect boot-hang 'ppc64le-rust-init: FAIL: .*did not exit' env BUILD=$tmp/boot RESULTS=$tmp/r \
+	expect boot-hang 'ppc64le-rust-init: FAIL: .*qemu killed after 10 s' env BUILD=$tmp/boot TREE=$TREE RESULTS=$tmp/r \
 		TIMEOUT=10 QEMU_ARGS=-S "$REPO/scripts/qemu/boot-init.py" ppc64le-rust init
 	if grep -q 'timed out after 10 s' "$tmp/boot/out/ppc64le-rust/console-init.log"; then
 		passed=$((passed + 1)); echo "  PASS boot-hang-log-kept: the console log says it timed out"
 	else
 		failed=$((failed + 1)); echo "  FAIL boot-hang-log-kept: no time-out in the console log"
 	fi
-	expect firmware-missing 'apt-get install qemu-system-data' env BUILD=$tmp/boot RESULTS=$tmp/r \
+	expect firmware-missing 'apt-get install qemu-system-data' env BUILD=$tmp/boot TREE=$TREE RESULTS=$tmp/r \
 		QEMU_ARGS='-bios /nonexistent/slof.bin' "$REPO/scripts/qemu/boot-init.py" ppc64le-rust init
 else
 	echo "  (hang and panic cases need the primary kernel; they run after make kunit)"

@@ -92,3 +92,11 @@ def test_a_kernel_that_dies_before_init_fails_stress_with_its_splat(boot_init):
     assert failed == 1
     assert what.splitlines()[-1] == ('stress: FAIL (1 BUG; 1 Oops; init did not start '
                                      '/stress_init)')
+
+
+def test_a_hung_qemu_is_named(boot_init):
+    text = 'Booting Linux via __start() ...\n\n[timed out after 600 s]\n'
+    assert boot_init.judge('init', '/exec_entry', text)[2] == (
+        'init did not start /exec_entry, qemu killed after 600 s')
+    assert boot_init.judge('stress', '/stress_init', text)[2].splitlines()[-1] == (
+        'stress: FAIL (init did not start /stress_init, qemu killed after 600 s)')
