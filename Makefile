@@ -72,7 +72,7 @@ help:
 	@echo "                    and without the leak fixes where they leaked"
 	@echo "make bench          instructions per thread set-up: base, C and Rust kernels, and"
 	@echo "                    ppc32 getpid() with and without the zeroing (~15 min)"
-	@echo "make stress         debug kernel (lockdep, KASAN, KFENCE, kmemleak), 4 vCPUs: thread"
+	@echo "make stress         debug kernels (lockdep, KASAN, KFENCE, kmemleak), 4 vCPUs: thread"
 	@echo "                    load, execs, forks, CPU hotplug, failslab; 6.12.y and mainline"
 	@echo "                    (make test runs the short variant)"
 	@echo "make mutants        break the Rust helpers on purpose; the tests must notice"
