@@ -32,7 +32,7 @@ full)	amounts='stress_kthreads=12500 stress_execs=3000 stress_forks=10000 stress
 esac
 shift
 stress=$BUILD/stress
-[ -d "$TREE/.git" ] || die "$TREE is not prepared; run make kunit first"
+[ -d "$TREE/.git" ] || die "$TREE is not prepared; run make kunit (or, for mainline's, make mainline) first"
 [ "$(series_py state "$TREE")" = current ] ||
 	die "$TREE does not have the current series; run make kunit first"
 base=$(python3 "$REPO/scripts/harness/bases.py" "$(kernel_version "$TREE")") || exit 1
