@@ -41,9 +41,9 @@ MAINLINE_STAGES := $(shell $(configs_py) stages mainline- mainline $(in_make_tes
 ALL_MAINLINE_STAGES := $(shell $(configs_py) stages mainline- mainline)
 CHECKS := $(if $(FULL),all,quick)
 # The short stress run: both stress kernels on 6.12.y; with FULL on mainline
-# too, where only the Rust one boots (README, Known limits).
+# too.
 STRESS_STAGES := ppc64le-rust-stress ppc64le-c-stress
-MAINLINE_STRESS_STAGES := mainline-ppc64le-rust-stress
+MAINLINE_STRESS_STAGES := $(addprefix mainline-,$(STRESS_STAGES))
 TEST_TARGETS := drift harness-tests $(KUNIT_STAGES) stress mainline \
 	$(if $(FULL),mainline-stress) bad-input mutants check-series
 TEST_RESULTS := drift harness-tests $(KUNIT_STAGES) $(STRESS_STAGES) $(MAINLINE_STAGES) \
