@@ -40,17 +40,21 @@ base=$(python3 "$REPO/scripts/harness/bases.py" "$(kernel_version "$TREE")")
 LIBCLANG_PATH=$(libclang_for "$base")
 export LIBCLANG_PATH
 series=$(git -C "$TREE" rev-parse HEAD)
-# The RFC starts at the patch submissions names for it; base is its parent.
+# commit_before PATCH WHAT: the tree's commit just before the series patch
+# PATCH (its file name without the number); WHAT names it in the error.
+commit_before() {
+	local n
+	n=$(grep -n -- "-$1\$" "$PATCHES/series" | cut -d: -f1) || true
+	[ -n "$n" ] || die "$2 $1 is not in $PATCHES/series"
+	git -C "$TREE" rev-list --reverse series-base..HEAD | sed -n "$((n - 1))p"
+}
+# base: the series up to the RFC's first patch, which submissions names.
 rfc=$(awk -F'\t' '$1 == "rfc" { print $3 }' "$PATCHES/submissions")
-n=$(grep -n -- "-$rfc\$" "$PATCHES/series" | cut -d: -f1)
-[ -n "$n" ] || die "the RFC's first patch $rfc is not in $PATCHES/series"
-before=$(git -C "$TREE" rev-list --reverse series-base..HEAD | sed -n "$((n - 1))p")
+before=$(commit_before "$rfc" "the RFC's first patch")
 # nozero: the fixes up to the one that zeroes registers on ppc32 syscall exit.
 zeroing=$(grep -x -- 'powerpc-32-Zero-volatile-.*' "$PATCHES/leak-fixes") ||
 	die "$PATCHES/leak-fixes names no ppc32 syscall-exit zeroing patch"
-z=$(grep -n -- "-$zeroing\$" "$PATCHES/series" | cut -d: -f1)
-[ -n "$z" ] || die "the zeroing patch $zeroing is not in $PATCHES/series"
-nozero=$(git -C "$TREE" rev-list --reverse series-base..HEAD | sed -n "$((z - 1))p")
+nozero=$(commit_before "$zeroing" "the zeroing patch")
 git -C "$TREE" worktree prune
 
 build() {	# build NAME CONFIG KUNITCONFIG...: build/bench/NAME/out/CONFIG

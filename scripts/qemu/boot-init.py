@@ -46,7 +46,7 @@ PREFIX = os.environ.get('STAGE_PREFIX', '')
 ICOUNT = ['-icount', 'shift=0,sleep=off']
 # The bench counts must not move: one vCPU, no waiting in real time when
 # idle, and the same address-space layout on every boot.
-BENCH = (['-icount', 'shift=0,sleep=off', '-smp', '1'], ['norandmaps'])
+BENCH = ([*ICOUNT, '-smp', '1'], ['norandmaps'])
 MODES = {
     'init': ('/exec_entry', [], []),
     'user-regs': ('/user_regs', [], []),

@@ -60,18 +60,18 @@ note "mainline: $(cat "$RESULTS/mainline-apply.txt"), series applied"
 
 export TREE=$src BUILD=$ML RESULTS STAGE_PREFIX=mainline-
 rc=0
+# Interrupted while building a "before" kernel, the tree must still end on
+# the whole series.
+trap 'git -C "$src" checkout -q ppc-threads' EXIT
 for c in ${CONFIGS:-$(python3 "$REPO/scripts/harness/configs.py" names mainline)}; do
 	eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$c")"
 	if [ -n "$conf_before_fails" ]; then
-		# Interrupted here, the tree must still hold the whole series.
-		trap 'git -C "$src" checkout -q ppc-threads' EXIT
 		git -C "$src" checkout -q without-leak-fixes
 		"$REPO/scripts/qemu/run-kunit.sh" "$c" before || rc=1
 		for mode in $conf_before_boots; do
 			"$REPO/scripts/qemu/boot-init.py" "$c" "$mode" || rc=1
 		done
 		git -C "$src" checkout -q ppc-threads
-		trap - EXIT
 	fi
 	"$REPO/scripts/qemu/run-kunit.sh" "$c" || rc=1
 	"$REPO/scripts/qemu/run-kunit.sh" "$c" oops || rc=1
