@@ -161,6 +161,8 @@ stage/%-init: stage/%
 	$(call stage,$*-init,scripts/qemu/boot-init.py $* init)
 stage/%-user-regs: stage/%
 	$(call stage,$*-user-regs,scripts/qemu/boot-init.py $* user-regs)
+stage/%-load: stage/%
+	$(call stage,$*-load,scripts/qemu/boot-init.py $* load)
 stage/mainline:
 	$(call stage,mainline,CONFIGS="$(TEST_MAINLINE_CONFIGS)" scripts/tree/mainline.sh)
 # The short stress variant, on each base's tree.

@@ -8,6 +8,8 @@
 #   /getpid_cost             kunit/bench/getpid_cost.c, for qemu -icount runs
 #   /thread_cost_init        kunit/bench/thread_cost_init.c, init of make bench
 #   /stress_init             kunit/stress/stress_init.c, init of make stress
+#   /module_init             kunit/module/module_init.c, loads and unloads the
+#                            test module (boot-init.py CONFIG module)
 # Files are only rewritten when their content changes, so the kernel build
 # stays incremental.
 # usage: build-initramfs.sh CROSS_COMPILE OUTDIR
@@ -35,7 +37,7 @@ for prog in user_regs exec_entry; do
 	update "$out/$prog"
 done
 
-for src in bench/getpid_cost bench/thread_cost_init stress/stress_init; do
+for src in bench/getpid_cost bench/thread_cost_init stress/stress_init module/module_init; do
 	prog=$(basename "$src")
 	"${cross}gcc" -static -O2 -Wall -Wextra -Werror \
 		-o "$out/$prog.new" "$REPO/kunit/$src.c"
@@ -53,5 +55,6 @@ file /exec_entry $out/exec_entry 0755 0 0
 file /getpid_cost $out/getpid_cost 0755 0 0
 file /thread_cost_init $out/thread_cost_init 0755 0 0
 file /stress_init $out/stress_init 0755 0 0
+file /module_init $out/module_init 0755 0 0
 LIST
 update "$out/list"

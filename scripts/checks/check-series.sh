@@ -56,7 +56,8 @@ if full; then
 	(cd "$TREE" && python3 tools/testing/kunit/kunit.py build --build_dir "$norust" \
 		--qemu_config "$REPO/kunit/qemu/ppc64le-pseries.py" \
 		--cross_compile powerpc64le-linux-gnu- --jobs "$JOBS" \
-		--kunitconfig "$REPO/kunit/kunitconfigs/base.kunitconfig" >"$norust.log" 2>&1)
+		--kunitconfig "$REPO/kunit/kunitconfigs/base.kunitconfig" \
+		--kunitconfig "$REPO/kunit/kunitconfigs/builtin.kunitconfig" >"$norust.log" 2>&1)
 	check "build:ppc64le-norust" $? "log: $norust.log"
 fi
 

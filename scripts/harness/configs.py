@@ -41,6 +41,8 @@ class Config:
     syscall_cost: bool = False
     in_make_test: tuple = ()
     bases: tuple = ('6.12.y', 'mainline')
+    module: str = ''
+    module_suites: tuple = ()
 
 
 BASES = Config.bases
@@ -107,6 +109,8 @@ def boot_modes(config, before=False, cost=True):
     cost = ['cost'] if cost and config.syscall_cost else []
     if before:
         return [m + '-before' for m in ['user-regs'] + cost]
+    if config.module:
+        return ['load']
     return ['init', 'user-regs'] + cost
 
 

@@ -22,6 +22,9 @@ usage: boot-init.py CONFIG [MODE]
                    kthread, usermode-helper and fork cycle (make bench)
   stress           /stress_init on 4 vCPUs (make stress): it must exit 0, and
                    the console must hold no splat (SPLATS)
+  load             /module_init loads the configuration's test module from an
+                   initrd and unloads it: the suites must pass as for
+                   run-kunit.sh, and no test thread may be left
 The verdict line is also kept in RESULTS/<stage>.txt, for make series.
 Environment: BUILD, TREE, RESULTS, TIMEOUT, STAGE_PREFIX, QEMU_ARGS and
 KERNEL_ARGS (as run-kunit.sh).
@@ -34,6 +37,7 @@ import sys
 from pathlib import Path
 
 from harness import REPO, configs, results
+from verdict import judge_kunit
 
 BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
 TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
@@ -55,7 +59,12 @@ MODES = {
     'cost-before': ('/getpid_cost', ICOUNT, []),
     'bench': ('/thread_cost_init', *BENCH),
     'stress': ('/stress_init', ['-smp', '4', '-m', '2048'], []),
+    # Built-in suites run at boot too, but for the one that oopses.
+    'load': ('/module_init', [], ['kunit.enable=1', 'kunit.filter=module!=kthread_return_kunit']),
 }
+# What /module_init prints before loading the module: the module's KTAP
+# follows it on the console.
+LOADING = re.compile(r'^module_init: loading .*$', re.M)
 # What /thread_cost_init prints, one line per measured cycle.
 BENCH_LINE = re.compile(r'^thread_cost: (\w+) (\d+) cycles (\d+) instructions$', re.M)
 BENCH_ROWS = ('kthread', 'umh', 'fork')
@@ -123,17 +132,69 @@ def boot(name, program, extra, kernel_args=()):
         return out + f'\n[timed out after {TIMEOUT} s]\n'
 
 
+def module_initrd(name):
+    """An initrd with the configuration's test module, as /MODULE.ko."""
+    config = configs.get(name)
+    out = BUILD / 'out' / name
+    kos = sorted(out.glob(f'**/{config.module}.ko'))
+    if not kos:
+        sys.exit(f'error: no {config.module}.ko in {out}: run the suites of {name} first '
+                 '(its configuration builds the module)')
+    listing = out / 'module-initrd.list'
+    listing.write_text(f'file /{config.module}.ko {kos[0]} 0644 0 0\n')
+    initrd = out / 'module-initrd.cpio'
+    with initrd.open('wb') as f:
+        subprocess.run([str(out / 'usr/gen_init_cpio'), str(listing)], stdout=f, check=True)
+    return initrd
+
+
+def parse_ktap(out, ktap):
+    """[(suite.case, status)] of a console's KTAP, by kunit.py parse."""
+    (out / 'console-load-ktap.log').write_text(ktap)
+    json = out / 'load.json'
+    json.unlink(missing_ok=True)
+    subprocess.run([sys.executable, 'tools/testing/kunit/kunit.py', 'parse', f'--json={json}',
+                    str(out / 'console-load-ktap.log')], cwd=TREE, capture_output=True)
+    return results.kunit_cases(json)
+
+
+def judge_load(name, program, exited, text):
+    """The module's suites, judged as run-kunit.sh judges a run, and what
+    /module_init found, one line each."""
+    config = configs.get(name)
+    out = BUILD / 'out' / name
+    loading = LOADING.search(text)
+    ktap = text[loading.end():] if loading else ''
+    cases = parse_ktap(out, ktap) if loading else []
+    passed, failed, _, messages = judge_kunit.judge(cases, ktap, suites=config.module_suites)
+    errors = re.findall(r'^module_init: error: (.*)$', text, re.M)
+    if f'Run {program} as init process' not in text:
+        errors.append(f'init did not start {program}{killed(text)}')
+    elif exited is None:
+        errors.append(f'{program} did not exit (hang or crash){killed(text)}')
+    elif int(exited.group(1), 16):
+        errors.append(f'{program} exited {exited.group(1)}')
+    figures = re.findall(r'^module_init: (\w+_ms \d+)$', text, re.M)
+    lines = messages + [f'FAIL {e}' for e in errors]
+    lines.append(f'{config.module}: {passed} passed, {failed + len(errors)} failed'
+                 + (f'; {", ".join(figures)}' if figures else ''))
+    return passed, failed + len(errors), '\n'.join(lines)
+
+
 def killed(text):
     """", qemu killed after N s" if boot() ended a hung qemu, else ""."""
     m = re.search(r'^\[timed out after (\d+) s\]$', text, re.M)
     return f', qemu killed after {m.group(1)} s' if m else ''
 
 
-def judge(mode, program, text):
-    """(passed, failed, verdict line) for one boot."""
+def judge(mode, program, text, name=''):
+    """(passed, failed, verdict line) for one boot; name is the configuration,
+    which only the load mode needs."""
     m = re.search(r'Attempted to kill init! exitcode=(0x[0-9a-f]+)', text)
     if mode == 'stress':
         return judge_stress(program, m, text)
+    if mode == 'load':
+        return judge_load(name, program, m, text)
     if f'Run {program} as init process' not in text:
         return 0, 1, f'init did not start {program}{killed(text)}'
     if m is None:
@@ -206,11 +267,16 @@ def main():
         configs.get(name)
     except ValueError as e:
         sys.exit(f'error: {e}')
+    if mode == 'load':
+        extra = [*extra, '-initrd', str(module_initrd(name))]
+        kernel_args = [*kernel_args, f'module={configs.get(name).module}']
     text = boot(name, program, extra, kernel_args)
     log = BUILD / 'out' / name / f'console-{mode}.log'
     log.write_text(text)
-    passed, failed, what = judge(mode, program, text)
+    passed, failed, what = judge(mode, program, text, name)
     row = results.Row(stage, passed, failed)
+    for line in what.splitlines()[:-1] if mode == 'load' else []:
+        print(f'  {line}')
     print(f'{stage}: {row.verdict}: {what.splitlines()[-1]} (log: {log})')
     results.write(RESULTS, stage, [row], detail=what)
     return 0 if not row.failed else 1

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * init (PID 1) of the module boot (boot-init.py CONFIG module): loads the
+ * KUnit test module /MODULE.ko, whose suites run as it loads and print
+ * their KTAP on the console after the line "module_init: loading", then
+ * unloads it, and checks that no thread the tests started is left, before
+ * or after the unload. The module's name is init's argument module=NAME
+ * (init gets unknown "name=value" parameters as its environment).
+ * Prints "module_init: NAME VALUE" lines and exits 0, or 1 if anything
+ * failed.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+/* What the tests name their threads: ppc_kt_arg, ppc_kt_many, ppc_kt/0... */
+#define THREAD_PREFIX "ppc_kt"
+
+static int failures;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void fail(const char *what)
+{
+	printf("module_init: error: %s\n", what);
+	failures++;
+}
+
+/* The tasks whose name starts with THREAD_PREFIX; -1 if /proc is unreadable. */
+static int test_threads_left(void)
+{
+	struct dirent *d;
+	DIR *proc = opendir("/proc");
+	int n = 0;
+
+	if (!proc)
+		return -1;
+	while ((d = readdir(proc))) {
+		char path[300], comm[32] = "";
+		FILE *f;
+
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/comm", d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;	/* gone meanwhile */
+		if (fgets(comm, sizeof(comm), f) &&
+		    !strncmp(comm, THREAD_PREFIX, strlen(THREAD_PREFIX))) {
+			printf("module_init: thread left: pid %s, %s", d->d_name, comm);
+			n++;
+		}
+		fclose(f);
+	}
+	closedir(proc);
+	return n;
+}
+
+static void check_no_threads(const char *when)
+{
+	int n = test_threads_left();
+
+	printf("module_init: threads_left_%s %d\n", when, n);
+	if (n)
+		fail(n < 0 ? "cannot read /proc" : "test threads left running");
+}
+
+int main(void)
+{
+	const char *name = getenv("module");
+	char path[256];
+	double start;
+	int fd;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (mount("proc", "/proc", "proc", 0, NULL))
+		fail("cannot mount /proc");
+	if (!name) {
+		fail("no module=NAME on the kernel command line");
+		return 1;
+	}
+	snprintf(path, sizeof(path), "/%s.ko", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fail("the module is not in the initramfs");
+		return 1;
+	}
+
+	printf("module_init: loading %s\n", path);
+	start = now_ms();
+	if (syscall(SYS_finit_module, fd, "", 0)) {
+		perror("module_init: finit_module");
+		fail("the module did not load");
+		return 1;
+	}
+	printf("module_init: load_ms %.0f\n", now_ms() - start);
+	close(fd);
+	check_no_threads("after_load");
+
+	start = now_ms();
+	if (syscall(SYS_delete_module, name, O_NONBLOCK)) {
+		perror("module_init: delete_module");
+		fail("rmmod failed");
+	} else {
+		printf("module_init: unload_ms %.0f\n", now_ms() - start);
+	}
+	check_no_threads("after_unload");
+
+	printf("module_init: %s\n", failures ? "FAIL" : "PASS");
+	return failures ? 1 : 0;
+}
