@@ -135,16 +135,19 @@ def boot(name, program, extra, kernel_args=()):
 def module_initrd(name):
     """An initrd with the configuration's test module, as /MODULE.ko."""
     config = configs.get(name)
+    if not config.module:
+        sys.exit(f'error: {name} builds no test module (no "module" in its configuration)')
     out = BUILD / 'out' / name
     kos = sorted(out.glob(f'**/{config.module}.ko'))
-    if not kos:
-        sys.exit(f'error: no {config.module}.ko in {out}: run the suites of {name} first '
-                 '(its configuration builds the module)')
+    gen_init_cpio = out / 'usr/gen_init_cpio'
+    if not kos or not gen_init_cpio.exists():
+        sys.exit(f'error: no {config.module}.ko or usr/gen_init_cpio in {out}: run the suites '
+                 f'of {name} first (its configuration builds the module)')
     listing = out / 'module-initrd.list'
     listing.write_text(f'file /{config.module}.ko {kos[0]} 0644 0 0\n')
     initrd = out / 'module-initrd.cpio'
     with initrd.open('wb') as f:
-        subprocess.run([str(out / 'usr/gen_init_cpio'), str(listing)], stdout=f, check=True)
+        subprocess.run([str(gen_init_cpio), str(listing)], stdout=f, check=True)
     return initrd
 
 

@@ -171,6 +171,9 @@ fi
 note "unknown configuration"
 expect unknown-config "unknown configuration 'nope' \\(have: ppc64le-rust" "$REPO/scripts/qemu/run-kunit.sh" nope
 expect unknown-config-boot "unknown configuration 'nope'" "$REPO/scripts/qemu/boot-init.py" nope init
+expect load-no-module 'builds no test module' "$REPO/scripts/qemu/boot-init.py" ppc64le-rust load
+expect load-not-built 'run the suites of ppc64le-module first' \
+	env BUILD="$tmp/build" "$REPO/scripts/qemu/boot-init.py" ppc64le-module load
 expect config-not-on-base "ppc32-rust builds only on mainline, and .* is 6.12.y" \
 	"$REPO/scripts/qemu/run-kunit.sh" ppc32-rust
 
