@@ -155,6 +155,19 @@ def diverged(patches=PATCHES):
             if len(paths) > 1 and len({repr(essence(p)) for p in paths}) > 1]
 
 
+def stray_files(tree):
+    """Files in the tree that no commit has. Debian's top-level .gitignore
+    ignores everything, so "git add -A" skips a new file without a word."""
+    out = git(tree, 'status', '--porcelain', '--ignored', '--untracked-files=all')
+    return [line[3:] for line in out.splitlines() if line[:2] in ('??', '!!')]
+
+
+def stray_error(tree, stray):
+    return (f'{tree} has files that no commit has: {", ".join(stray[:3])}'
+            f'{" ..." if len(stray) > 3 else ""} (Debian\'s .gitignore hides new files: '
+            '"git add -f" them and commit, or remove them)')
+
+
 def check(tree):
     problems, pre = misnamed() + diverged(), prereqs(tree)
     with tempfile.TemporaryDirectory() as tmp:
@@ -176,6 +189,9 @@ def check(tree):
         state(tree)
     except ValueError as e:
         problems.append(str(e))
+    stray = stray_files(tree)
+    if stray:
+        problems.append(stray_error(tree, stray))
     for p in problems:
         print(f'error: {p}', file=sys.stderr)
     if not problems:
@@ -187,6 +203,9 @@ def check(tree):
 def export(tree):
     if git(tree, 'status', '--porcelain', '--untracked-files=no'):
         raise ValueError(f'{tree} has uncommitted changes: commit them first (nothing was written)')
+    stray = stray_files(tree)
+    if stray:
+        raise ValueError(stray_error(tree, stray) + ' (nothing was written)')
     pre, stamp = prereqs(tree), stamp_of(tree)
     if stamp and stamp[1] != series_hash(pre):
         raise ValueError(f'arch-powerpc-patches/ changed since {tree} was made from it: '

@@ -136,6 +136,11 @@ if [ -d "$TREE/.git" ]; then
 	expect prepare-dirty 'uncommitted changes: commit them and run make export' \
 		ex "$REPO/scripts/tree/prepare.sh"
 	git -C "$tmp/edit" commit -qam 'an edit not yet exported'
+	# Debian's .gitignore hides every new file from "git add -A".
+	touch "$tmp/edit/arch/powerpc/new_file.c"
+	expect export-stray 'files that no commit has: arch/powerpc/new_file.c' \
+		ex "$REPO/scripts/harness/series.py" export
+	rm "$tmp/edit/arch/powerpc/new_file.c"
 	before=$(state "$tmp/edit")
 	expect prepare-unexported 'commits that are not exported.*make export' \
 		ex "$REPO/scripts/tree/prepare.sh"
