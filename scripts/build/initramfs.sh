@@ -9,7 +9,7 @@
 #   /thread_cost_init        kunit/bench/thread_cost_init.c, init of make bench
 #   /stress_init             kunit/stress/stress_init.c, init of make stress
 #   /module_init             kunit/module/module_init.c, loads and unloads the
-#                            test module (boot-init.py CONFIG module)
+#                            test module (boot-init.py CONFIG load)
 # Files are only rewritten when their content changes, so the kernel build
 # stays incremental.
 # usage: build-initramfs.sh CROSS_COMPILE OUTDIR
