@@ -171,17 +171,24 @@ def judge_load(name, program, exited, text):
     cases = parse_ktap(out, ktap) if loading else []
     passed, failed, _, messages = judge_kunit.judge(cases, ktap, suites=config.module_suites)
     errors = re.findall(r'^module_init: error: (.*)$', text, re.M)
-    if f'Run {program} as init process' not in text:
-        errors.append(f'init did not start {program}{killed(text)}')
-    elif exited is None:
-        errors.append(f'{program} did not exit (hang or crash){killed(text)}')
-    elif int(exited.group(1), 16):
-        errors.append(f'{program} exited {exited.group(1)}')
+    not_run = init_errors(program, exited, text)
+    if not not_run and int(exited.group(1), 16):
+        not_run = [f'{program} exited {exited.group(1)}']
+    errors += not_run
     figures = re.findall(r'^module_init: (\w+_ms \d+)$', text, re.M)
     lines = messages + [f'FAIL {e}' for e in errors]
     lines.append(f'{config.module}: {passed} passed, {failed + len(errors)} failed'
                  + (f'; {", ".join(figures)}' if figures else ''))
     return passed, failed + len(errors), '\n'.join(lines)
+
+
+def init_errors(program, exited, text):
+    """Why init did not run to its exit; [] if it did."""
+    if f'Run {program} as init process' not in text:
+        return [f'init did not start {program}{killed(text)}']
+    if exited is None:
+        return [f'{program} did not exit (hang or crash){killed(text)}']
+    return []
 
 
 def killed(text):
@@ -247,10 +254,7 @@ def judge_stress(program, exited, text):
     errors = re.findall(r'^stress: error: (.*)$', text, re.M)
     figures = re.findall(r'^stress: (?!error:|init )\w.*$', text, re.M)
     code = int(exited.group(1), 16) if exited else None
-    if f'Run {program} as init process' not in text:
-        errors.append(f'init did not start {program}{killed(text)}')
-    elif code is None:
-        errors.append(f'{program} did not exit (hang or crash){killed(text)}')
+    errors += init_errors(program, exited, text)
     problems = ([f'{n} {kind}' for kind, n in found.items()] + errors
                 + ([f'init exited {code:#x}'] if code and not errors else []))
     lines = figures[1:] + [f'stress: splats {sum(found.values())}']
