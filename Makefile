@@ -7,8 +7,16 @@
 # BUILD, SENDER, FULL.
 
 SHELL := /bin/bash
-# Debian's python3, rustc and bindgen, not a pyenv or rustup shim first on PATH.
-export PATH := /usr/bin:/usr/local/bin:$(PATH)
+# Debian's python3, rustc and bindgen, not a pyenv or rustup shim first on
+# PATH; compilers through ccache, whose cache (~/.cache/ccache) every clone
+# shares, with the clone's paths made relative (CCACHE_DISABLE=1 turns it
+# off). A kernel's output is build[/mainline]/out/NAME, next to its linux/:
+# __FILE__ starts with ../../linux/, which the map takes off as the kernel
+# takes off an absolute path.
+export PATH := /usr/lib/ccache:/usr/bin:/usr/local/bin:$(PATH)
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+export KCPPFLAGS := -fmacro-prefix-map=../../linux/= $(KCPPFLAGS)
 KDIR ?= $(KSRC)
 KSRC := $(KDIR)
 BUILD ?= $(if $(KSRC),$(CURDIR)/build/ksrc,$(CURDIR)/build)
@@ -16,6 +24,7 @@ TREE := $(BUILD)/linux
 RESULTS := $(BUILD)/results
 # $(shell) does not see exported variables before GNU make 4.4.
 export PYTHONPATH := $(CURDIR)/scripts
+export PYTHONUNBUFFERED := 1
 CONFIGS := $(shell PYTHONPATH=scripts python3 scripts/harness/configs.py names)
 CONFIG ?= $(firstword $(CONFIGS))
 export BUILD TREE KSRC LLVM JOBS SUITE TIMEOUT SENDER RESULTS
@@ -96,7 +105,7 @@ export:
 
 kunit: tree
 	@rm -rf $(BUILD)/results-kunit
-	@RESULTS=$(BUILD)/results-kunit scripts/qemu/run-kunit.sh $(CONFIG); rc=$$?; \
+	@RESULTS=$(BUILD)/results-kunit scripts/qemu/run-kunit.py $(CONFIG); rc=$$?; \
 	 scripts/harness/results.py summary $(BUILD)/results-kunit | tail -n 1; exit $$rc
 
 test: tree
@@ -154,9 +163,9 @@ stage/drift:
 stage/harness-tests:
 	$(call stage,harness-tests,$(RECORD) harness-tests python3 -m pytest -q scripts/tests)
 $(addprefix stage/,$(CONFIGS)): stage/%:
-	$(call stage,$*,scripts/qemu/run-kunit.sh $*)
+	$(call stage,$*,scripts/qemu/run-kunit.py $*)
 stage/%-oops: stage/%
-	$(call stage,$*-oops,scripts/qemu/run-kunit.sh $* oops)
+	$(call stage,$*-oops,scripts/qemu/run-kunit.py $* oops)
 stage/%-init: stage/%
 	$(call stage,$*-init,scripts/qemu/boot-init.py $* init)
 stage/%-user-regs: stage/%

@@ -11,19 +11,7 @@ note() {
 	echo "==> $*"
 }
 
-# Kernel builds must see Debian's rustc (which has rust-src), not the
-# rustup proxy that may come first on PATH.
-export PATH="/usr/bin:/usr/local/bin:$PATH"
-
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# Compilers run through ccache, whose cache (~/.cache/ccache) every clone on
-# the machine shares: it compiles with the clone's paths made relative, so a
-# second clone compiles only what differs. CCACHE_DISABLE=1 turns it off.
-# Every kernel build's output is $BUILD[/mainline]/out/NAME, next to its
-# linux/: __FILE__ would start with ../../linux/, which the map takes off,
-# as the kernel's own takes off the absolute path.
-export PATH="/usr/lib/ccache:$PATH" CCACHE_BASEDIR=$REPO CCACHE_NOHASHDIR=1
-export KCPPFLAGS="-fmacro-prefix-map=../../linux/= ${KCPPFLAGS:-}"
 export PYTHONPATH=$REPO/scripts
 BUILD=${BUILD:-$REPO/build}
 TREE=${TREE:-$BUILD/linux}
@@ -105,21 +93,6 @@ git_am_all() {
 	done <<<"$2"
 }
 
-# progress LABEL PID [LOG]: while PID runs, say every 30 s how long it has
-# taken and, from kunit.py's LOG, its step, so that a cold build is not
-# silent for minutes.
-progress() {
-	local label=$1 pid=$2 log=${3:-} start=$SECONDS next=30 step
-	while kill -0 "$pid" 2>/dev/null; do
-		sleep 2
-		if (( SECONDS - start >= next )); then
-			step=$( [ -z "$log" ] || grep -E '^\[..:..:..\] [A-Z]' "$log" 2>/dev/null | tail -n 1 | cut -c 12-)
-			printf '  ... %s: %dm%02ds%s\n' "$label" $((next / 60)) $((next % 60)) "${step:+, $step}"
-			next=$((next + 30))
-		fi
-	done
-}
-
 # Unpack a Debian linux-source tarball into DEST and commit it as branch
 # "pristine", tag "base". The fixed identity (from the Makefile) and date
 # make the commit the same on every machine. "%v" in SUBJECT becomes the
@@ -129,8 +102,9 @@ import_source_tarball() {	# TARBALL DEST SUBJECT
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
 	note "unpacking $(basename "$tarball") into $dest"
-	tar -C "$tmp" -xf "$tarball" & progress "unpacking" $!
-	wait $! || die "cannot unpack $tarball"
+	python3 "$REPO/scripts/harness/progress.py" unpacking "$tmp.log" tar -C "$tmp" -xf "$tarball" ||
+		die "cannot unpack $tarball: $(tail -n 3 "$tmp.log")"
+	rm "$tmp.log"
 	mv "$tmp"/linux-source-* "$dest"
 	rmdir "$tmp"
 	subject=${subject//%v/$(kernel_version "$dest")}
@@ -186,30 +160,8 @@ worktree_with() {
 	done
 }
 
-# build_kernel TREE OUT CONFIG KUNITCONFIG...: kunit.py build of TREE into
-# OUT, with CONFIG's qemu configuration and compiler, the initramfs of
-# scripts/build/initramfs.sh (its programs from $TREE) and the fragments
-# (paths under kunit/, without .kunitconfig). LLVM= is passed on. For the
-# kernels that make bench and make stress boot with boot-init.py.
+# build_kernel TREE OUT CONFIG FRAGMENT...: make bench's and make stress's
+# kernels (run-kunit.py build).
 build_kernel() {
-	local tree=$1 out=$2 cfg=$3 start=$SECONDS rc=0 conf_qemu_config conf_cross
-	shift 3
-	eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$cfg" |
-		grep -E '^conf_(qemu_config|cross)=')"
-	local args=(--build_dir "$out" --qemu_config "$REPO/kunit/qemu/$conf_qemu_config"
-		    --cross_compile "$conf_cross" --jobs "${JOBS:-$(nproc)}"
-		    --kconfig_add "CONFIG_INITRAMFS_SOURCE=\"$out/initramfs/list\""
-		    ${LLVM:+--make_options "LLVM=$LLVM"})
-	for k; do args+=(--kunitconfig "$REPO/kunit/$k.kunitconfig"); done
-	mkdir -p "$out"
-	"$REPO/scripts/build/initramfs.sh" "$conf_cross" "$out/initramfs"
-	(cd "$tree" && exec python3 tools/testing/kunit/kunit.py build "${args[@]}") \
-		>"$out/build.log" 2>&1 &
-	progress "building $out" $! "$out/build.log"
-	wait $! || rc=$?
-	if [ "$rc" != 0 ]; then
-		grep -E -A3 'ERROR|error:|Error|Missing' "$out/build.log" | head -20 || true
-		die "building $out failed (log: $out/build.log)"
-	fi
-	note "built $out in $((SECONDS - start)) s"
+	python3 "$REPO/scripts/qemu/run-kunit.py" build "$@"
 }

@@ -2,28 +2,11 @@
 # shellcheck disable=SC2154 # conf_* come from configs.py shell
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench: what the Rust helpers cost, in guest instructions, which do not
-# move from run to run. Builds three kernels from the 6.12.y tree that make
-# kunit prepares, the primary configuration without its tests
-# (kunit/bench/bench.kunitconfig), each with kunit/bench/thread_cost.c built
-# in:
-#   base  the tree with the fixes submission only, on which the RFC goes:
-#         thread set-up inline in copy_thread(), as the base has it (the
-#         first fix is also what lets 6.12's bindgen parse powerpc's asm)
-#   c     the series, Rust helpers off
-#   rust  the series, Rust helpers on
-# and, for row (d), two ppc32 kernels of the fixes, booted with
-# kunit/bench/getpid_cost.c as init: base (out/ppc32) and nozero, base
-# without the ppc32 syscall-exit zeroing (leak-fixes names it).
-# Each has its own git worktree, build/bench/NAME/linux, and its output in
-# build/bench/NAME/out/CONFIG, the layout of build/ itself, so that ccache
-# serves what they share with the other builds. Each boots BOOTS times
-# (boot-init.py bench) with the qemu plugin scripts/bench/insn-ranges.c,
-# which counts the instructions run in its thread set-up functions; it is
-# built against qemu-plugin.h from the source of the installed qemu, which
-# apt fetches into build/bench/qemu-src. scripts/bench/report.py prints the
-# table, writes build/bench/bench.json and fails if two boots disagree.
-# Only the worktrees under build/bench are changed, never $TREE.
+# make bench (README.md, "make bench"): builds the base, c and rust kernels
+# of the 6.12.y tree and the ppc32 base and nozero kernels of row (d), each in
+# a worktree build/bench/NAME/linux (never $TREE) with its output in the
+# layout of build/ (NAME/out/CONFIG), so that ccache serves what they share;
+# boots each BOOTS times and runs scripts/bench/report.py.
 # Environment: BUILD, TREE, JOBS, BOOTS (default 2).
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
@@ -37,8 +20,6 @@ base=$(python3 "$REPO/scripts/harness/bases.py" "$(kernel_version "$TREE")")
 [ "$base" = 6.12.y ] || die "make bench runs on the 6.12.y tree; $TREE is $base"
 [ "$(series_py state "$TREE")" = current ] ||
 	die "$TREE does not have the current series; run make kunit first"
-LIBCLANG_PATH=$(libclang_for "$base")
-export LIBCLANG_PATH
 series=$(git -C "$TREE" rev-parse HEAD)
 # commit_before PATCH WHAT: the tree's commit just before the series patch
 # PATCH (its file name without the number); WHAT names it in the error.

@@ -5,29 +5,15 @@
 usage: report.py BENCH_DIR CONFIG CROSS_COMPILE RUNS
        report.py ranges BASE_VMLINUX VMLINUX CROSS_COMPILE
 
-Reads BENCH_DIR/{base,c,rust}/out/CONFIG: vmlinux for the static cost, and
-console-bench-1.log .. console-bench-RUNS.log, boots of boot-init.py bench,
-for the dynamic one; and row (d), BENCH_DIR/results/bench-{nozero,base}-RUN-
-ppc32-cost.txt, getpid() on ppc32 without and with the syscall-exit zeroing.
-Prints the tables, writes BENCH_DIR/bench.json, and ends with the two ratio
-lines. Exits 1 if a boot gave no figures or two boots of the same kernel
-disagree.
-
-Static cost: copy_thread() and every function it calls, directly or through
-another such function, that the base's copy_thread() does not call: bytes
-and instructions (4 bytes each), and the names of the added calls.
-Dynamic cost, two ways: the instructions executed in those functions per
-cycle, exact, counted by the qemu plugin insn-ranges.c between the marks of
-thread_cost.c (insn-ranges-RUN.log); and all guest instructions per cycle,
-from the least of the blocks of cycles that thread_cost.c and
-thread_cost_init.c time (boot-init.py bench), which also holds whatever else
-the kernel ran meanwhile. "report.py ranges" prints the plugin's arguments
-for a kernel: its set-up functions and the marker.
+Reads the bench kernels' vmlinux and boot logs under BENCH_DIR, prints the
+tables, writes BENCH_DIR/bench.json; exits 1 if a boot gave no figures or two
+boots disagree. "ranges" prints the insn-ranges.c plugin's arguments for a
+kernel. README.md, "make bench", explains the figures.
 """
 
-import importlib.util
 import json
 import re
+import runpy
 import subprocess
 import sys
 from pathlib import Path
@@ -43,64 +29,51 @@ ROWS = {
     'fork': '(c) fork() + _exit() + waitpid() from user space (control)',
 }
 SETUP_ROWS = ('kthread', 'umh')
+# The ratio columns of the tables, with their widths.
+RATIOS = (('c/base', 8), ('rust/base', 9), ('rust/c', 8))
 # Row (d): the ppc32 kernels of the fixes, as bench.sh names them.
 ZEROING = {'nozero': 'without the syscall-exit zeroing', 'base': 'with it (the fixes)'}
 GETPID = re.compile(r'^getpid_cost: ([\d.]+) instructions per getpid', re.M)
 ENTRY = 'copy_thread'
-
-
-def boot_init():
-    """scripts/qemu/boot-init.py, whose verdict reads the same lines."""
-    path = Path(__file__).resolve().parents[1] / 'qemu' / 'boot-init.py'
-    spec = importlib.util.spec_from_file_location('boot_init', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-LINE = boot_init().BENCH_LINE
+# boot-init.py's bench verdict reads the same lines.
+BOOT_INIT = Path(__file__).resolve().parents[1] / 'qemu' / 'boot-init.py'
+LINE = runpy.run_path(str(BOOT_INIT))['BENCH_LINE']
 MARK = 'thread_cost_mark'
 MARK_LINE = re.compile(r'^insn_ranges: mark((?: [\w.]+=\d+)+)$', re.M)
 CALL = re.compile(r'\tbl\s+[0-9a-f]+ <([\w.]+)(?:\+0x[0-9a-f]+)?>')
 
 
-def symbols(vmlinux, cross, addresses=False):
-    """{name: size in bytes}, or {name: (address, size)}, of the functions in
-    vmlinux."""
-    out = subprocess.run([f'{cross}nm', '-S', str(vmlinux)], capture_output=True,
-                         text=True, check=True).stdout
-    sizes = {}
-    for line in out.splitlines():
-        parts = line.split()
+def output(*args):
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+def symbols(vmlinux, cross):
+    """{name: (address, size in bytes)} of the functions in vmlinux."""
+    found = {}
+    for parts in map(str.split, output(f'{cross}nm', '-S', str(vmlinux)).splitlines()):
         if len(parts) == 4 and parts[2] in 'tT':
-            size = int(parts[1], 16)
-            sizes[parts[3]] = (int(parts[0], 16), size) if addresses else size
-    return sizes
+            found[parts[3]] = (int(parts[0], 16), int(parts[1], 16))
+    return found
 
 
 def callees(vmlinux, cross, function):
     """The functions that function calls (bl), in order, once each."""
-    out = subprocess.run([f'{cross}objdump', '-d', '--no-show-raw-insn',
-                          f'--disassemble={function}', str(vmlinux)],
-                         capture_output=True, text=True, check=True).stdout
-    seen = []
-    for name in CALL.findall(out):
-        # A call to a local label of the function itself is a branch, not a call.
-        if name != function and name not in seen:
-            seen.append(name)
-    return seen
+    out = output(f'{cross}objdump', '-d', '--no-show-raw-insn', f'--disassemble={function}',
+                 str(vmlinux))
+    # A call to a local label of the function itself is a branch, not a call.
+    return list(dict.fromkeys(name for name in CALL.findall(out) if name != function))
 
 
 def static_cost(vmlinux, cross, base_calls):
     """copy_thread() and the functions it adds to the base's call graph."""
-    sizes = symbols(vmlinux, cross)
+    found = symbols(vmlinux, cross)
     functions, todo = [ENTRY], [ENTRY]
     while todo:
         for name in callees(vmlinux, cross, todo.pop(0)):
-            if name not in base_calls and name not in functions and name in sizes:
+            if name not in base_calls and name not in functions and name in found:
                 functions.append(name)
                 todo.append(name)
-    parts = {f: sizes[f] for f in functions}
+    parts = {f: found[f][1] for f in functions}
     return {'functions': parts, 'bytes': sum(parts.values()),
             'instructions': sum(parts.values()) // 4,
             'calls_added': functions[1:]}
@@ -109,7 +82,7 @@ def static_cost(vmlinux, cross, base_calls):
 def plugin_args(base_vmlinux, vmlinux, cross):
     """range=NAME@ADDR+LEN,...,mark=ADDR for insn-ranges.c."""
     functions = static_cost(vmlinux, cross, set(callees(base_vmlinux, cross, ENTRY)))['functions']
-    found = symbols(vmlinux, cross, addresses=True)
+    found = symbols(vmlinux, cross)
     if MARK not in found:
         sys.exit(f'error: {vmlinux} has no {MARK}(): is kunit/bench/thread_cost.c built in?')
     ranges = [f'range={f}@{found[f][0]:#x}+{found[f][1]}' for f in functions]
@@ -150,8 +123,7 @@ def dynamic_cost(out, runs):
         for row in ROWS:
             if row not in found:
                 sys.exit(f'error: {log} has no "{row}" figure')
-            cycles = found[row][0][0]
-            rows.setdefault(row, {'cycles': cycles, 'runs': []})['runs'].append(
+            rows.setdefault(row, {'cycles': found[row][0][0], 'runs': []})['runs'].append(
                 [count for _, count in found[row]])
     for r in rows.values():
         r['blocks'] = r['runs'][0]
@@ -174,30 +146,28 @@ def getpid_cost(bench, runs):
     return figures
 
 
-def ratio_table(title, per_cycle, unit):
-    """Prints one table of per-cycle figures; returns its ratios."""
+def ratio_table(title, report, part, unit):
+    """Prints one table of the per-cycle figures of report's part; returns its ratios."""
     print(title)
-    print(f'  {"row":<60} {"base":>11} {"c":>11} {"rust":>11} {"c/base":>8} '
-          f'{"rust/base":>9} {"rust/c":>8}')
+    print(f'  {"row":<60} ' + ' '.join(f'{k:>11}' for k in KERNELS) + ' '
+          + ' '.join(f'{q:>{w}}' for q, w in RATIOS))
     ratios = {}
     for row, what in ROWS.items():
-        per = {k: per_cycle[k][row] for k in KERNELS}
-        ratios[row] = {'c/base': per['c'] / per['base'], 'rust/base': per['rust'] / per['base'],
-                       'rust/c': per['rust'] / per['c']}
-        print(f'  {what:<60} {per["base"]:11.2f} {per["c"]:11.2f} {per["rust"]:11.2f} '
-              + ' '.join(f'{ratios[row][q]:{w}.4f}' for q, w in
-                         (('c/base', 8), ('rust/base', 9), ('rust/c', 8))))
+        per = {k: report[k][part][row]['per_cycle'] for k in KERNELS}
+        ratios[row] = {q: per[q.split('/')[0]] / per[q.split('/')[1]] for q, _ in RATIOS}
+        print(f'  {what:<60} ' + ' '.join(f'{per[k]:11.2f}' for k in KERNELS) + ' '
+              + ' '.join(f'{ratios[row][q]:{w}.4f}' for q, w in RATIOS))
     print(f'  ({unit})')
     print()
     return ratios
 
 
 def main(argv):
-    if len(argv) == 5 and argv[1] == 'ranges':
-        print(plugin_args(Path(argv[2]), Path(argv[3]), argv[4]))
-        return 0
     if len(argv) != 5:
         sys.exit(__doc__.split('\n\n')[1])
+    if argv[1] == 'ranges':
+        print(plugin_args(Path(argv[2]), Path(argv[3]), argv[4]))
+        return 0
     bench, config, cross, runs = Path(argv[1]), argv[2], argv[3], int(argv[4])
     outs = {k: bench / k / 'out' / config for k in KERNELS}
     for k, out in outs.items():
@@ -216,17 +186,16 @@ def main(argv):
     print(f'==> static cost of thread set-up ({config}, from vmlinux)')
     for k, r in report.items():
         st = r['static']
-        added = ', '.join(f'{f} {n} B' for f, n in st['functions'].items() if f != ENTRY)
+        added = ''.join(f', {f} {n} B' for f, n in st['functions'].items() if f != ENTRY)
         print(f'  {k:<5} {st["bytes"]:5d} bytes {st["instructions"]:4d} instructions: '
-              f'{ENTRY} {st["functions"][ENTRY]} B' + (f', {added}' if added else ''))
+              f'{ENTRY} {st["functions"][ENTRY]} B{added}')
     print()
     setup = ratio_table(
         f'==> instructions executed in those functions per cycle (qemu plugin, {runs} boots)',
-        {k: {row: r['setup'][row]['per_cycle'] for row in ROWS} for k, r in report.items()},
+        report, 'setup',
         'exact: the count of the least block; the others hold a fork by some other task')
     whole = ratio_table(
-        f'==> all guest instructions per cycle (qemu -icount, {runs} boots)',
-        {k: {row: r['dynamic'][row]['per_cycle'] for row in ROWS} for k, r in report.items()},
+        f'==> all guest instructions per cycle (qemu -icount, {runs} boots)', report, 'dynamic',
         'the least block: they also hold what else the kernel ran, so they differ')
     spread = max(r['dynamic'][row]['spread'] for r in report.values() for row in ROWS)
     print(f'  blocks of one boot differ by up to {100 * spread:.2f}% in all guest instructions')

@@ -103,7 +103,7 @@ def apply(text, edits, name):
 
 
 def build_of(config):
-    """BUILD for run-kunit.sh: the 6.12.y tree where the configuration builds
+    """BUILD for run-kunit.py: the 6.12.y tree where the configuration builds
     there (make kunit prepares it), else the mainline one (make mainline)."""
     return BUILD if '6.12.y' in configs.get(config).bases else BUILD / 'mainline'
 
@@ -151,7 +151,7 @@ def main():
                        TREE=str(build / 'linux'))
             log = out / f'{name}.log'
             with open(log, 'w') as f:
-                subprocess.run([str(REPO / 'scripts/qemu/run-kunit.sh'), config],
+                subprocess.run([str(REPO / 'scripts/qemu/run-kunit.py'), config],
                                env=env, stdout=f, stderr=subprocess.STDOUT)
             path.write_text(originals[path])
             run_out = build / 'out' / config / 'kunit-suites.out'

@@ -24,10 +24,10 @@ usage: boot-init.py CONFIG [MODE]
                    the console must hold no splat (SPLATS)
   load             /module_init loads the configuration's test module from an
                    initrd and unloads it: the suites must pass as for
-                   run-kunit.sh, and no test thread may be left
+                   run-kunit.py, and no test thread may be left
 The verdict line is also kept in RESULTS/<stage>.txt, for make series.
 Environment: BUILD, TREE, RESULTS, TIMEOUT, STAGE_PREFIX, QEMU_ARGS and
-KERNEL_ARGS (as run-kunit.sh).
+KERNEL_ARGS (as run-kunit.py).
 """
 
 import os
@@ -36,7 +36,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness import REPO, configs, results
+from harness import REPO, configs, progress, results
 from verdict import judge_kunit
 
 BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
@@ -105,7 +105,8 @@ def qemu_params(config_file):
     return scope['QEMU_ARCH']
 
 
-def boot(name, program, extra, kernel_args=()):
+def boot(name, program, extra, kernel_args, log):
+    """The console of one boot, also kept in log."""
     params = qemu_params(REPO / 'kunit/qemu' / configs.get(name).qemu_config)
     kernel = BUILD / 'out' / name / params.kernel_path
     if not kernel.exists():
@@ -117,19 +118,16 @@ def boot(name, program, extra, kernel_args=()):
                       *os.environ.get('KERNEL_ARGS', '').split()]),
             '-no-reboot', '-nographic', '-serial', params.serial]
            + params.extra_qemu_params + extra + os.environ.get('QEMU_ARGS', '').split())
-    try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                              text=True, errors='replace', timeout=TIMEOUT)
-        firmware = NO_FIRMWARE.search(proc.stderr)
-        if firmware:
-            sys.exit(f'error: qemu has no firmware {firmware.group(1)} '
-                     '(apt-get install qemu-system-data)')
-        return proc.stdout + proc.stderr
-    except subprocess.TimeoutExpired as e:
-        out = e.stdout or b''
-        if isinstance(out, bytes):
-            out = out.decode(errors='replace')
-        return out + f'\n[timed out after {TIMEOUT} s]\n'
+    rc = progress.run(f'booting {name} with {program}', cmd, log, timeout=TIMEOUT)
+    text = log.read_text(errors='replace')
+    firmware = NO_FIRMWARE.search(text)
+    if firmware:
+        sys.exit(f'error: qemu has no firmware {firmware.group(1)} '
+                 '(apt-get install qemu-system-data)')
+    if rc is None:
+        text += f'\n[timed out after {TIMEOUT} s]\n'
+        log.write_text(text)
+    return text
 
 
 def module_initrd(name):
@@ -162,7 +160,7 @@ def parse_ktap(out, ktap):
 
 
 def judge_load(name, program, exited, text):
-    """The module's suites, judged as run-kunit.sh judges a run, and what
+    """The module's suites, judged as run-kunit.py judges a run, and what
     /module_init found, one line each."""
     config = configs.get(name)
     out = BUILD / 'out' / name
@@ -277,9 +275,8 @@ def main():
     if mode == 'load':
         extra = [*extra, '-initrd', str(module_initrd(name))]
         kernel_args = [*kernel_args, f'module={configs.get(name).module}']
-    text = boot(name, program, extra, kernel_args)
     log = BUILD / 'out' / name / f'console-{mode}.log'
-    log.write_text(text)
+    text = boot(name, program, extra, kernel_args, log)
     passed, failed, what = judge(mode, program, text, name)
     row = results.Row(stage, passed, failed)
     for line in what.splitlines()[:-1] if mode == 'load' else []:

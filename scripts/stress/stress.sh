@@ -38,8 +38,6 @@ stress=$BUILD/stress
 [ "$(series_py state "$TREE")" = current ] ||
 	die "$TREE does not have the current series; run make kunit first"
 base=$(python3 "$REPO/scripts/harness/bases.py" "$(kernel_version "$TREE")") || exit 1
-LIBCLANG_PATH=$(libclang_for "$base")
-export LIBCLANG_PATH
 
 worktree_with "$stress/linux" "$(git -C "$TREE" rev-parse HEAD)" "$REPO/kunit/stress/thread_stress.c"
 configs=("$@")

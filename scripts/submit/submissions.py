@@ -2,19 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 """make series: the two submissions, written by b4, in build/series.
 
-arch-powerpc-patches/submissions splits the series in two: fixes/ (the leak
-fixes and their selftest, [PATCH], for merging and stable now) and rfc/
-(the Rust helpers, the KUnit tests and the document, [PATCH RFC], which
-depends on the fixes). Both are made from the mainline tree that "make
-mainline" or "make test" prepared (build/mainline/linux, branch
-ppc-threads), without the mainline prerequisites, which go to their own
-maintainers. b4 prep enrolls each in a worktree of that tree
-(build/submit-tree, branches submit-fixes and submit-rfc) and finds To/Cc
-with mainline's get_maintainer.pl (--auto-to-cc); the cover letter comes
-from its template, with the results of the last "make test"; the RFC also
-goes to the Rust and KUnit lists and maintainers, which get_maintainer.pl
-does not find from arch/powerpc paths. b4 send -o writes the messages, and
-git send-email --dry-run must accept them.
+Splits the series as arch-powerpc-patches/submissions says (fixes/ and rfc/),
+enrolls each with b4 in a worktree of the mainline tree, fills in its cover
+letter from the last "make test", and checks the messages with git
+send-email --dry-run. README.md, "Submitting", explains it.
 
 SENDER="Name <address>" replaces the placeholder author and Signed-off-by.
 """
@@ -22,9 +13,10 @@ SENDER="Name <address>" replaces the placeholder author and Signed-off-by.
 import os
 import re
 import shutil
-import textwrap
 import subprocess
 import sys
+import textwrap
+from itertools import groupby
 from pathlib import Path
 
 from harness import PATCHES, REPO, configs, results
@@ -97,13 +89,9 @@ def registers(text):
     """The registers a verdict line names, as "r0 r4-r12 r14 ctr"."""
     found = set(re.findall(r'\b(r\d+|ctr|xer|lr) = 0x', text))
     gprs = sorted(int(r[1:]) for r in found if r.startswith('r'))
-    runs = []
-    for n in gprs:
-        if runs and runs[-1][1] == n - 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    names = [f'r{a}' if a == b else f'r{a}-r{b}' for a, b in runs]
+    # Consecutive numbers have the same difference to their index: one group a run.
+    runs = [[n for _, n in g] for _, g in groupby(enumerate(gprs), lambda p: p[1] - p[0])]
+    names = [f'r{g[0]}' if len(g) == 1 else f'r{g[0]}-r{g[-1]}' for g in runs]
     return ' '.join(names + [r for r in ('ctr', 'lr', 'xer') if r in found])
 
 
@@ -121,11 +109,10 @@ def fixes_matrix(found):
             k = found.get(f'{p}-before')
             kun = ('the KUnit exec test fails' if k and not k.failed else
                    'KUnit NOT RUN' if not k else 'KUnit NOT AS EXPECTED')
-            lines.append(f'    without 2 and 3: {sel},')
-            lines.append(f'                     {kun}')
+            lines += [f'    without 2 and 3: {sel},', f'                     {kun}']
         else:
-            lines.append('    without 2 and 3: not built (INTERRUPT_SANITIZE_REGISTERS=y,')
-            lines.append('                     so not affected)')
+            lines += ['    without 2 and 3: not built (INTERRUPT_SANITIZE_REGISTERS=y,',
+                      '                     so not affected)']
         sel = found.get(f'{p}-user-regs')
         sel = 'user_regs ' + ('passes' if sel and not sel.failed else
                               'NOT RUN' if not sel else 'FAILS')
@@ -214,8 +201,7 @@ def make_one(name, prefix, commits, cover, extra_files):
     """One submission with b4: enroll the commits, To/Cc, cover letter, write it out."""
     out = OUT / name
     # b4 looks for its cover commit among the last year's: not the fixed date.
-    env = {k: v for k, v in os.environ.items() if k != 'GIT_COMMITTER_DATE'}
-    env.update(b4_config())
+    env = {k: v for k, v in os.environ.items() if k != 'GIT_COMMITTER_DATE'} | b4_config()
     tool = b4()
 
     def b4_run(*args, **kw):
@@ -223,7 +209,6 @@ def make_one(name, prefix, commits, cover, extra_files):
                               capture_output=True)
         if proc.returncode:
             die(f'b4 {" ".join(args)}: {proc.stderr.strip() or proc.stdout.strip()}')
-        return proc.stdout + proc.stderr
 
     run('git', 'checkout', '-q', '-f', '-B', f'submit-{name}', commits[-1], cwd=WORK)
     b4_run('prep', '-e', f'{commits[0]}~1')
@@ -307,14 +292,13 @@ def main():
     if not found:
         print('warning: no test results; run "make test" first for the evidence '
               'in the cover letters', file=sys.stderr)
-    ml = detail('mainline-apply')
     base = run('git', 'log', '-1', '--format=%s', 'base', cwd=TREE).strip() \
         if (TREE / '.git').exists() else 'not prepared'
     checks = [r for n, r in found.items()
               if n.startswith('check:checkpatch:') and '/' not in n]
     mut = found.get('mutants')
     fields = {
-        'mainline_base': ml or 'mainline (not tested yet)',
+        'mainline_base': detail('mainline-apply') or 'mainline (not tested yet)',
         'base_subject': base,
         'date_note': 'one kernel per configuration, on 2 host cores:',
         'matrix': '',

@@ -174,13 +174,13 @@ if [ -d "$TREE/.git" ]; then
 fi
 
 note "unknown configuration"
-expect unknown-config "unknown configuration 'nope' \\(have: ppc64le-rust" "$REPO/scripts/qemu/run-kunit.sh" nope
+expect unknown-config "unknown configuration 'nope' \\(have: ppc64le-rust" "$REPO/scripts/qemu/run-kunit.py" nope
 expect unknown-config-boot "unknown configuration 'nope'" "$REPO/scripts/qemu/boot-init.py" nope init
 expect load-no-module 'builds no test module' "$REPO/scripts/qemu/boot-init.py" ppc64le-rust load
 expect load-not-built 'run the suites of ppc64le-module first' \
 	env BUILD="$tmp/build" "$REPO/scripts/qemu/boot-init.py" ppc64le-module load
 expect config-not-on-base "ppc32-rust builds only on mainline, and .* is 6.12.y" \
-	"$REPO/scripts/qemu/run-kunit.sh" ppc32-rust
+	"$REPO/scripts/qemu/run-kunit.py" ppc32-rust
 
 note "make bench without its tree or its kernels"
 expect bench-no-tree 'is not prepared; run make kunit first' \
@@ -202,9 +202,9 @@ expect missing-tool 'apt-get install gcc-powerpc64le-linux-gnu' \
 if [ -f "$BUILD/out/ppc64le-rust/vmlinux" ]; then
 	note "a hanging qemu and a panicking kernel (on the built primary kernel)"
 	expect qemu-hang 'ppc64le-rust-oops: FAIL' env RESULTS=$tmp/r TIMEOUT=15 \
-		QEMU_ARGS=-S "$REPO/scripts/qemu/run-kunit.sh" ppc64le-rust oops
+		QEMU_ARGS=-S "$REPO/scripts/qemu/run-kunit.py" ppc64le-rust oops
 	expect kernel-panic 'ppc64le-rust-oops: FAIL' env RESULTS=$tmp/r TIMEOUT=60 \
-		KERNEL_ARGS=oops=panic "$REPO/scripts/qemu/run-kunit.sh" ppc64le-rust oops
+		KERNEL_ARGS=oops=panic "$REPO/scripts/qemu/run-kunit.py" ppc64le-rust oops
 	if grep -q 'Kernel panic' "$BUILD/out/ppc64le-rust/console-oops.log"; then
 		passed=$((passed + 1)); echo "  PASS panic-log-kept: console log has the panic"
 	else

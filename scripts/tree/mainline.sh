@@ -67,14 +67,14 @@ for c in ${CONFIGS:-$(python3 "$REPO/scripts/harness/configs.py" names mainline)
 	eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$c")"
 	if [ -n "$conf_before_fails" ]; then
 		git -C "$src" checkout -q without-leak-fixes
-		"$REPO/scripts/qemu/run-kunit.sh" "$c" before || rc=1
+		"$REPO/scripts/qemu/run-kunit.py" "$c" before || rc=1
 		for mode in $conf_before_boots; do
 			"$REPO/scripts/qemu/boot-init.py" "$c" "$mode" || rc=1
 		done
 		git -C "$src" checkout -q ppc-threads
 	fi
-	"$REPO/scripts/qemu/run-kunit.sh" "$c" || rc=1
-	"$REPO/scripts/qemu/run-kunit.sh" "$c" oops || rc=1
+	"$REPO/scripts/qemu/run-kunit.py" "$c" || rc=1
+	"$REPO/scripts/qemu/run-kunit.py" "$c" oops || rc=1
 	for mode in $conf_boots; do
 		"$REPO/scripts/qemu/boot-init.py" "$c" "$mode" || rc=1
 	done

@@ -1,19 +1,15 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Judge one kunit.py run from its JSON and its raw console log.
 
 A run passes only if kunit.py succeeded, every expected suite ran, no test
 failed or crashed, every skip is one the configuration allows, and the log
-matches every --log-must-match. With --expect-fail (a kernel without the
-fixes), the named tests must fail instead. Skip reasons come from the
+matches every pattern of log_must_match. On a kernel without the fixes, the
+tests in must_fail must fail instead. Skip reasons come from the
 console log, since the JSON does not keep them.
-Prints one line per suite and writes RESULTS/<name>.tsv.
 """
 
-import argparse
 import fnmatch
 import re
-import sys
 from pathlib import Path
 
 from harness import results
@@ -73,43 +69,24 @@ def judge(cases, log, *, suites=(), allow_skip=(), filter_glob='', must_fail=(),
     return passed, failed + len(problems), skipped, notes + [f'FAIL {p}' for p in problems]
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--name', required=True)
-    ap.add_argument('--json', required=True)
-    ap.add_argument('--log', required=True)
-    ap.add_argument('--results', required=True, help='the results directory')
-    ap.add_argument('--kunit-rc', type=int, required=True)
-    ap.add_argument('--suites', default='')
-    ap.add_argument('--allow-skip', default='')
-    ap.add_argument('--filter-glob', default='')
-    ap.add_argument('--expect-fail', default='',
-                    help='tests that must fail: they show a bug this kernel has')
-    ap.add_argument('--log-must-match', action='append', default=[],
-                    help='a regex the console log must match')
-    a = ap.parse_args()
-    cases = results.kunit_cases(a.json)
+def report(name, json_path, log_path, results_dir, **criteria):
+    """Judge a run as judge() does, print a line per suite and the verdict,
+    and write its row; True if it passed."""
+    cases = results.kunit_cases(json_path)
     try:
-        log = Path(a.log).read_text(errors='replace')
+        log = Path(log_path).read_text(errors='replace')
     except OSError:
         log = ''
-    passed, failed, skipped, messages = judge(
-        cases, log, suites=a.suites.split(), allow_skip=a.allow_skip.split(),
-        filter_glob=a.filter_glob, must_fail=a.expect_fail.split(),
-        log_must_match=a.log_must_match, kunit_rc=a.kunit_rc)
+    passed, failed, skipped, messages = judge(cases, log, **criteria)
     by_suite = {}
-    for name, status in cases:
-        by_suite.setdefault(name.split('.', 1)[0], []).append(status)
+    for case, status in cases:
+        by_suite.setdefault(case.split('.', 1)[0], []).append(status)
     for suite, statuses in sorted(by_suite.items()):
         print(f'  {suite}: {statuses.count("PASS")}/{len(statuses)} passed')
     for m in messages:
         print(f'  {m}')
-    row = results.Row(a.name, passed, failed, skipped)
-    print(f'{a.name}: {row.verdict}: {passed} passed, {failed} failed, '
-          f'{skipped} skipped (log: {a.log}, json: {a.json})')
-    results.write(a.results, a.name, [row])
-    return 0 if not failed else 1
-
-
-if __name__ == '__main__':
-    sys.exit(main())
+    row = results.Row(name, passed, failed, skipped)
+    print(f'{name}: {row.verdict}: {passed} passed, {failed} failed, '
+          f'{skipped} skipped (log: {log_path}, json: {json_path})')
+    results.write(results_dir, name, [row])
+    return not failed

@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Build a configuration with the kernel's kunit.py, run its KUnit suites
+under qemu, and judge the run (verdict/judge_kunit.py).
+
+usage: run-kunit.py CONFIG [suites|oops|before]
+       run-kunit.py build TREE OUT CONFIG FRAGMENT...
+  suites  every suite but the oopsing one (default)
+  oops    powerpc_kthread_return alone, on the kernel "suites" built: it
+          passes only if the BUG report names the shim
+  before  the suites on a tree without the leak fixes: the configuration's
+          before_fails must fail, naming the register, and the rest pass
+  build   build TREE into OUT with the fragments (kunit/FRAGMENT.kunitconfig)
+          instead of the configuration's: the kernels of make bench and stress
+Environment: SUITE (a kunit.py filter glob), LLVM, JOBS, TIMEOUT, BUILD,
+TREE, RESULTS, KERNEL_ARGS and QEMU_ARGS (space-separated), STAGE_PREFIX.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from harness import REPO, cli, configs, progress
+from harness.series import prereqs
+from verdict import judge_kunit
+
+ENV = os.environ
+BUILD = Path(ENV.get('BUILD', REPO / 'build'))
+TREE = Path(ENV.get('TREE', BUILD / 'linux'))
+RESULTS = Path(ENV.get('RESULTS', BUILD / 'results'))
+LLVM = ENV.get('LLVM', '')
+# bindgen takes the newest libclang it finds; 6.12 builds were measured with
+# Debian's default (14), and mainline needs 17 or later.
+LIBCLANG = {'6.12.y': '/usr/lib/llvm-14/lib', 'mainline': '/usr/lib/llvm-19/lib'}
+# How exec_entry names a register that exec left holding a kernel value.
+LEAKED = r'exec_entry: ((?:r[0-9]+|ctr|xer|lr) = 0x[0-9a-f]+)'
+# The BUG must come from the trap in the shim (64-bit, 32-bit).
+SHIM_BUG = (r'kernel BUG at arch/powerpc/kernel/(interrupt_64|entry_32)\.S',
+            r'NIP.*start_kernel_thread\+')
+ERROR = re.compile(r'ERROR|error:|Error|Missing')
+
+
+def machine(config, out):
+    """kunit.py's arguments for the build directory, qemu and compiler."""
+    return ['--build_dir', out, '--qemu_config', REPO / 'kunit/qemu' / config.qemu_config,
+            '--cross_compile', config.cross]
+
+
+def build_args(config, out, fragments):
+    """machine(), and what a build needs: the initramfs, whose programs
+    scripts/build/initramfs.sh builds from $TREE, and the fragments."""
+    if subprocess.run([REPO / 'scripts/build/initramfs.sh', config.cross, out / 'initramfs'],
+                      env=dict(ENV, TREE=str(TREE))).returncode:
+        sys.exit(1)
+    return (machine(config, out)
+            + ['--jobs', ENV.get('JOBS') or str(len(os.sched_getaffinity(0))),
+               '--kconfig_add', f'CONFIG_INITRAMFS_SOURCE="{out}/initramfs/list"']
+            + (['--make_options', f'LLVM={LLVM}'] if LLVM else [])
+            + [f'--kunitconfig={f}' for f in fragments])
+
+
+def kunit_py(tree, command, args, log, label):
+    """kunit.py COMMAND in tree, with the base's libclang; its exit code. On
+    failure, the lines of its output that say why (grep -A3, at most 20)."""
+    ENV['LIBCLANG_PATH'] = LIBCLANG[prereqs(tree)]
+    rc = progress.run(label, [sys.executable, 'tools/testing/kunit/kunit.py', command, *args],
+                      log, cwd=tree)
+    if rc:
+        lines = Path(log).read_text(errors='replace').splitlines()
+        shown = sorted({j for i, line in enumerate(lines) if ERROR.search(line)
+                        for j in range(i, min(i + 4, len(lines)))})
+        for j in shown[:20]:
+            print(lines[j])
+    return rc
+
+
+def build(tree, out, name, fragments):
+    """make bench's and make stress's kernels."""
+    start = time.monotonic()
+    out.mkdir(parents=True, exist_ok=True)
+    args = build_args(configs.get(name), out,
+                      [REPO / 'kunit' / f'{f}.kunitconfig' for f in fragments])
+    if kunit_py(tree, 'build', args, out / 'build.log', f'building {out}'):
+        sys.exit(f'error: building {out} failed (log: {out}/build.log)')
+    print(f'==> built {out} in {time.monotonic() - start:.0f} s')
+
+
+def run(name, mode):
+    """Run and judge a configuration's suites; True if they passed."""
+    config = configs.get(name)
+    base = prereqs(TREE)
+    if base not in config.bases:
+        raise ValueError(f'{name} builds only on {" ".join(config.bases)}, and {TREE} is '
+                         f'{base} (make mainline CONFIGS={name} runs it on mainline)')
+    out = BUILD / 'out' / (name + ('-llvm' if LLVM else ''))
+    stage = ENV.get('STAGE_PREFIX', '') + out.name
+    args = machine(config, out) + ['--timeout', ENV.get('TIMEOUT') or '300']
+    args += [f'--kernel_args={a}' for a in ENV.get('KERNEL_ARGS', '').split()]
+    args += [f'--qemu_args={a}' for a in ENV.get('QEMU_ARGS', '').split()]
+    criteria = {'suites': config.suites, 'allow_skip': config.allow_skip,
+                'filter_glob': ENV.get('SUITE', '')}
+    if mode == 'oops':
+        if not (out / 'vmlinux').is_file():
+            raise ValueError(f'{out}/vmlinux missing: run the suites of {name} first')
+        stage, command, log, json = f'{stage}-oops', 'exec', 'console-oops.log', 'oops.json'
+        args.append('powerpc_kthread_return')
+        criteria = {'suites': ['powerpc_kthread_return'], 'log_must_match': SHIM_BUG}
+        print(f'==> {stage}: a returning kthread must hit the trap in start_kernel_thread')
+    elif mode in ('suites', 'before'):
+        args += build_args(config, out, [REPO / 'kunit/kunitconfigs' / f'{k}.kunitconfig'
+                                         for k in config.kunitconfigs])
+        args += ['--filter', 'module!=kthread_return_kunit']
+        if ENV.get('SUITE'):
+            args.append(ENV['SUITE'])
+        command, log, json = 'run', 'console.log', 'kunit.json'
+        print(f'==> {stage}: {config.description} on qemu {config.machine} (build: {out})')
+        if mode == 'before':
+            if not config.before_fails:
+                raise ValueError(f'{name} has no before_fails: no leak to show')
+            stage, log, json = f'{stage}-before', 'console-before.log', 'kunit-before.json'
+            criteria.update(must_fail=config.before_fails, log_must_match=[LEAKED])
+            print(f'==> {stage}: without the leak fixes, {" ".join(config.before_fails)} '
+                  'must fail')
+    else:
+        raise ValueError(f"unknown mode '{mode}' (suites, oops or before)")
+    log, json, output = out / log, out / json, out / f'kunit-{mode}.out'
+    json.unlink(missing_ok=True)
+    start = time.monotonic()
+    rc = kunit_py(TREE, command, args + [f'--json={json}'], output, stage)
+    test_log = out / 'test.log'
+    log.write_bytes(test_log.read_bytes() if test_log.exists() else b'')
+    for line in output.read_text(errors='replace').splitlines():
+        if re.match(r'\[..:..:..\] (Elapsed|Testing complete)', line):
+            print(line)
+    passed = judge_kunit.report(stage, json, log, RESULTS, kunit_rc=rc, **criteria)
+    print(f'  {stage} took {time.monotonic() - start:.0f} s')
+    return passed
+
+
+def main(argv):
+    if len(argv) >= 5 and argv[1] == 'build':
+        build(Path(argv[2]).resolve(), Path(argv[3]).resolve(), argv[4], argv[5:])
+    elif len(argv) in (2, 3) and argv[1] != 'build':
+        return 0 if run(argv[1], argv[2] if len(argv) == 3 else 'suites') else 1
+    else:
+        sys.exit(__doc__.strip())
+
+
+if __name__ == '__main__':
+    cli(main)
