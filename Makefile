@@ -16,7 +16,9 @@ SHELL := /bin/bash
 export PATH := /usr/lib/ccache:/usr/bin:/usr/local/bin:$(PATH)
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
-export KCPPFLAGS := -fmacro-prefix-map=../../linux/= $(KCPPFLAGS)
+PREFIX_MAP := -fmacro-prefix-map=../../linux/=
+# Once, however often make runs make: other flags would be other objects.
+export KCPPFLAGS := $(PREFIX_MAP) $(filter-out $(PREFIX_MAP),$(KCPPFLAGS))
 KDIR ?= $(KSRC)
 KSRC := $(KDIR)
 BUILD ?= $(if $(KSRC),$(CURDIR)/build/ksrc,$(CURDIR)/build)

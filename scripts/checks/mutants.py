@@ -2,17 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """Break the Rust helpers on purpose and check that the named tests notice.
 
-Each mutant edits arch/powerpc/kernel/thread_setup.rs in the tree of its
-configuration (ppc64le on 6.12.y, prepared by make kunit; ppc32 on
-mainline, prepared by make mainline), rebuilds it incrementally, runs the
-suites and expects each of its tests not to pass (failed, crashed, or
-never run because the kernel died): a test of the series' KUnit suites,
-which see the helpers from outside (on these Rust kernels the suites of
-kthread_kunit_rust.rs), and one of the unit's own Rust suite
-(powerpc_thread_setup_rust), which runs its parts on poisoned frames.
-The file is restored afterwards, whatever happens. Prints a table and
-exits non-zero if any mutant survives. MUTANTS_CONFIG=NAME runs only the
-mutants of that configuration.
+Each mutant edits thread_setup.rs in its configuration's tree, rebuilds
+and runs the suites: each of its tests, one seeing the helpers from outside
+and one of powerpc_thread_setup_rust, must not pass (fail, crash or never
+run). The file is restored whatever happens. MUTANTS_CONFIG=NAME runs only
+that configuration's mutants.
 """
 
 import os

@@ -1,31 +1,19 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Boot a configuration's kernel with a user program as init (PID 1).
-
-kunit.py always shuts the machine down right after the tests, so it can
-show neither init reaching user space nor a user-space test. This boots
-the kernel kunit.py built once more, under the same qemu configuration,
-with KUnit off and one of the programs of the initramfs as init; the
-kernel reports init's exit code in "Attempted to kill init!".
+"""Boot a configuration's kernel once more, with a program of its initramfs
+as init, and judge it: kunit.py shuts the machine down right after the
+tests, so it can show neither init in user space nor a user-space test.
 
 usage: boot-init.py CONFIG [MODE]
-  init             /exec_entry (the user_regs selftest's helper) checks the
-                   registers exec gave it; it must exit 0
-  user-regs        /user_regs, the selftest, must pass (exit 0)
-  user-regs-before on a kernel without the fixes: /user_regs must fail and
-                   name a leaked register and its value
-  cost             /getpid_cost under qemu -icount shift=0: instructions
-                   per getpid()
-  cost-before      the same, on a kernel without the fixes
-  bench            /thread_cost_init, on one vCPU under -icount shift=0,sleep=off
-                   and without address-space randomisation: instructions per
-                   kthread, usermode-helper and fork cycle (make bench)
-  stress           /stress_init on 4 vCPUs (make stress): it must exit 0, and
-                   the console must hold no splat (SPLATS)
-  load             /module_init loads the configuration's test module from an
-                   initrd and unloads it: the suites must pass as for
-                   run-kunit.py, and no test thread may be left
-The verdict line is also kept in RESULTS/<stage>.txt, for make series.
+  init              /exec_entry checks the registers exec gave it (exit 0)
+  user-regs         /user_regs, the selftest, must pass
+  user-regs-before  without the fixes, it must fail naming a register
+  cost, cost-before /getpid_cost under qemu -icount: instructions per getpid()
+  bench             /thread_cost_init for make bench
+  stress            /stress_init for make stress: exit 0 and no splat
+  load              /module_init loads and unloads the test module: its
+                    suites must pass and no test thread may be left
+The verdict is also kept in RESULTS/<stage>.txt, for make series.
 Environment: BUILD, TREE, RESULTS, TIMEOUT, STAGE_PREFIX, QEMU_ARGS and
 KERNEL_ARGS (as run-kunit.py).
 """

@@ -1,26 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make stress: kernels with the kernel's debugging on
-# (kunit/stress/debug.kunitconfig), booted on 4 vCPUs with
-# kunit/stress/stress_init.c as init: kernel threads from every CPU
-# (kunit/stress/thread_stress.c, built in), user-mode kernel thread execs,
-# forks and CPU hotplug at once, with failslab failing a share of kthreadd's
-# allocations. Two kernels of the primary configuration's machine:
-#   ppc64le-rust  the Rust helpers, with lockdep, KFENCE, kmemleak and the
-#                 powerpc soft-mask and SRR checks
-#   ppc64le-c     the C path with all of that and KASAN, which neither
-#                 rustc (no sanitizer for powerpc64le) nor GCC with Rust has;
-#                 on mainline built with clang 19, since GCC 12's KASAN
-#                 kernel of 7.3-rc7 dies in its first C code (README)
-# boot-init.py stress judges each boot: init must exit 0 and the console
-# must hold no splat. Each ends with "stress: PASS" or "stress: FAIL (...)".
+# make stress (README, "make stress"): the debugging kernels ppc64le-rust
+# and ppc64le-c (with KASAN), built in a worktree of $TREE at its HEAD,
+# $BUILD/stress/linux, and judged by boot-init.py stress; $TREE itself is
+# never changed.
 #
 # usage: stress.sh short|full [CONFIG...]   (short is make test's; both
 #        kernels by default)
-# The kernels are built in a worktree of $TREE at its HEAD, $BUILD/stress/linux,
-# into $BUILD/stress/out/CONFIG; $TREE itself is never changed. Environment:
-# BUILD, TREE, RESULTS, JOBS, STAGE_PREFIX.
+# Environment: BUILD, TREE, RESULTS, JOBS, STAGE_PREFIX.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 

@@ -2,15 +2,10 @@
 # shellcheck disable=SC2154 # conf_* come from configs.py shell
 # SPDX-License-Identifier: GPL-2.0
 #
-# make mainline: the series on current mainline, the way a user gets it
-# there. Fetch the newest mainline source Debian ships (verified, see
-# mainline-source.sh), make it a git tree, run "make apply" on it, then,
-# for every configuration, build, boot and run the KUnit suites, the
-# oopsing test, init and the user_regs selftest.
-# Where the leaks showed (configurations with before_fails), the same tree
-# without the leak fixes (arch-powerpc-patches/leak-fixes) is built first:
-# the selftest and the KUnit exec test must fail there, naming the register.
-# Results go to $RESULTS as mainline-*.
+# make mainline: Debian's newest mainline source (mainline-source.sh), made
+# a git tree, "make apply" on it, then every configuration's stages, each
+# first without the leak fixes where it has before_fails (README, "What make
+# test runs", 4). Results go to $RESULTS as mainline-*.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
