@@ -73,28 +73,12 @@ stage = @echo "==> stage $(1)"; start=$$SECONDS; $(2); rc=$$?; \
 
 all: help
 
+# The list of targets is the README's.
 help:
-	@echo "make kunit          build, boot and run the KUnit suites (CONFIG=$(CONFIG))"
-	@echo "make test           the stages below on the configurations marked in_make_test"
-	@echo "                    ($(TEST_CONFIGS) on 6.12.y, $(TEST_MAINLINE_CONFIGS) on mainline)"
-	@echo "                    and the quick series checks; under an hour on 2 cores"
-	@echo "make test-full      every stage, on every configuration and both bases"
-	@echo "make mainline       the series on Debian's newest linux-source, all configurations,"
-	@echo "                    and without the leak fixes where they leaked"
-	@echo "make bench          instructions per thread set-up: base, C and Rust kernels, and"
-	@echo "                    ppc32 getpid() with and without the zeroing (~15 min)"
-	@echo "make stress         debug kernels (lockdep, KASAN, KFENCE, kmemleak), 4 vCPUs: thread"
-	@echo "                    load, execs, forks, CPU hotplug, failslab; 6.12.y and mainline"
-	@echo "                    (make test runs the short variant)"
-	@echo "make mutants        break the Rust helpers on purpose; the tests must notice"
-	@echo "make check-series   checkpatch, Rust lints; then bisect builds (git rebase -x),"
-	@echo "                    no-Rust build, htmldocs (make test runs only the first line)"
-	@echo "make harness-tests  the harness's own tests (pytest)"
-	@echo "make bad-input      the harness's bad-input cases"
-	@echo "make export         write arch-powerpc-patches/ from the commits in $(TREE)"
-	@echo "make series         the two submissions, in $(BUILD)/series (SENDER=)"
-	@echo "make apply KDIR=    apply the series to your git tree, on a new branch"
-	@echo "configurations: $(CONFIGS)"
+	@awk '/^Every target/ { on = 1; next } on && /^    / { print substr($$0, 5) } \
+	      on && /^#/ { exit }' README.md
+	@echo "configurations: $(CONFIGS); make test runs $(TEST_CONFIGS) on 6.12.y" \
+	      "and $(TEST_MAINLINE_CONFIGS) on mainline"
 
 setup:
 	@scripts/setup/install-tools.sh

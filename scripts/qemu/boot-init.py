@@ -191,10 +191,9 @@ def judge(mode, program, text, name=''):
         return judge_stress(program, m, text)
     if mode == 'load':
         return judge_load(name, program, m, text)
-    if f'Run {program} as init process' not in text:
-        return 0, 1, f'init did not start {program}{killed(text)}'
-    if m is None:
-        return 0, 1, f'{program} as init did not exit (hang or crash){killed(text)}'
+    not_run = init_errors(program, m, text)
+    if not_run:
+        return 0, 1, not_run[0]
     code = int(m.group(1), 16)  # a wait status: 0 is exit(0)
     leaks = sorted(set(LEAK.findall(text)))
     if mode == 'init':
