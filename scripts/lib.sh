@@ -18,14 +18,9 @@ TREE=${TREE:-$BUILD/linux}
 export PATCHES=$REPO/arch-powerpc-patches
 RESULTS=${RESULTS:-$BUILD/results}
 
-# libclang_for BASE: the libclang bindgen uses on that base. It would take
-# the newest it finds; 6.12 builds were measured with Debian's default (14),
-# and mainline needs 17 or later.
+# libclang_for BASE: the libclang that bindgen uses there (harness/bases.py).
 libclang_for() {
-	case $1 in
-	mainline) echo /usr/lib/llvm-19/lib ;;
-	*) echo /usr/lib/llvm-14/lib ;;
-	esac
+	python3 "$REPO/scripts/harness/bases.py" --libclang "$1"
 }
 
 # kernel_version DIR: what "make kernelversion" says in the kernel tree DIR

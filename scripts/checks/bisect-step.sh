@@ -1,9 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# One step of check-series.sh's "git rebase -x": build the commit at HEAD
-# incrementally in the primary configurations and record a row for each.
-# It always exits 0, so that the rebase goes on to the next patch.
+# One step of check-series.sh's "git rebase -x": build HEAD incrementally
+# in the primary configurations, a row each; exit 0, so the rebase goes on.
 . "$(dirname "$0")/../lib.sh"
 : "${cfgs:?run by check-series.sh}"
 
@@ -17,9 +16,7 @@ if ! git diff --name-only HEAD~1 HEAD | grep -qvE '^(Documentation|tools)/'; the
 fi
 for c in ppc64le-rust ppc64le-c; do
 	# Before the option exists, the C configuration is the Rust one.
-	if [ "$c" = ppc64le-c ] && ! git grep -q 'config PPC_RUST_THREAD_SETUP' -- arch/powerpc; then
-		continue
-	fi
+	[ "$c" = ppc64le-c ] && ! git grep -q 'config PPC_RUST_THREAD_SETUP' -- arch/powerpc && continue
 	out=$BUILD/out/$c
 	log=$BUILD/bisect-$i-$c.log
 	cp "$cfgs/$c" "$out/.config"

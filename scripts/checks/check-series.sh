@@ -1,13 +1,10 @@
 #!/bin/bash
+# shellcheck disable=SC2154 # conf_* come from configs.py shell
 # SPDX-License-Identifier: GPL-2.0
 #
-# A maintainer's first look at the series, run on the prepared tree:
-# checkpatch --strict, bisectability, the C path without Rust, rustfmt,
-# CLIPPY=1, rustdoc, and no FP/vector code in Rust objects.
-# Each check is one row in the results; the script fails if any fails.
-# CHECKS=quick (make test) runs checkpatch, rustfmt, clippy and the FP
-# check, and leaves out the builds that take minutes each: no-Rust,
-# rustdoc, htmldocs and the bisect.
+# A maintainer's first look at the series, one result row per check; it
+# fails if any fails. CHECKS=quick (make test) leaves out the builds that
+# take minutes each: no-Rust, rustdoc, htmldocs and the bisect.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -19,10 +16,8 @@ full() { [ "$CHECKS" = all ]; }
 
 JOBS=${JOBS:-$(nproc)}
 primary=$BUILD/out/ppc64le-rust
-kmake() {	# kmake OUTDIR CROSS [make args...], in $tree (default $TREE)
-	local out=$1 cross=$2
-	shift 2
-	make -s -C "${tree:-$TREE}" ARCH=powerpc O="$out" CROSS_COMPILE="$cross" -j"$JOBS" "$@"
+kmake() {	# kmake MAKE-ARGS...: make in the Rust build being checked
+	make -s -C "$src" ARCH=powerpc O="$out" CROSS_COMPILE="$cross" -j"$JOBS" "$@"
 }
 
 # bisect-step.sh, run by git rebase through sh, needs these.
@@ -33,21 +28,19 @@ rm -f "$RESULTS/check-series.tsv" "$RESULTS/check-series.tsv.new"
 [ -f "$primary/.config" ] || die "$primary is not built; run make kunit first"
 
 note "checkpatch --strict (the series, then each base's prerequisites)"
-for dir in "$PATCHES" "$PATCHES"/*/; do
-	dir=${dir%/}
-	[ -f "$dir/series" ] || continue
-	prefix=${dir#"$PATCHES"}
-	prefix=${prefix#/}
+for dir in "$PATCHES/" "$PATCHES"/*/; do
+	[ -f "${dir}series" ] || continue
+	prefix=${dir#"$PATCHES/"}	# "" or "6.12.y/"
 	while read -r patch; do
 		[ -n "$patch" ] || continue
 		# The tree is a tarball import without upstream history, so the
 		# ids in Fixes: tags cannot be looked up in it.
 		out=$(cd "$TREE" && perl scripts/checkpatch.pl --strict --terse --no-summary \
-			--ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID "$dir/$patch" 2>&1)
+			--ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID "$dir$patch" 2>&1)
 		n=$(printf '%s' "$out" | grep -c -E 'ERROR|WARNING|CHECK')
 		[ "$n" = 0 ] || printf '%s\n' "$out" | sed 's/^/    /'
-		check "checkpatch:${prefix:+$prefix/}${patch:0:4}" "$n" "$n reports"
-	done <"$dir/series"
+		check "checkpatch:$prefix${patch:0:4}" "$n" "$n reports"
+	done <"${dir}series"
 done
 
 if full; then
@@ -61,66 +54,58 @@ if full; then
 	check "build:ppc64le-norust" $? "log: $norust.log"
 fi
 
-# The Rust builds to check: on each base, the configurations with Rust that
-# this run covers; with CHECKS=quick, only make test's with the helpers on,
-# since the others build the same kernel crate without thread_setup.rs.
-rust_builds=()
-for base in 6.12.y mainline; do
-	root=$BUILD
-	[ "$base" = mainline ] && root=$BUILD/mainline
-	which=--make-test
-	if full; then which=; fi
-	for c in $(python3 "$REPO/scripts/harness/configs.py" names "$base" ${which:+"$which"}); do
-		eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$c")"
-		case " $conf_kunitconfigs " in *" rust "*) ;; *) continue ;; esac
-		if ! full; then
-			case " $conf_kunitconfigs " in *" helpers-on "*) ;; *) continue ;; esac
-		fi
-		if [ -f "$root/out/$c/vmlinux" ]; then
-			rust_builds+=("$base $c $root/out/$c $conf_cross")
-		else
-			note "no Rust checks of $base $c: $root/out/$c is not built"
-		fi
-	done
-done
-
 # rustc warns on every object that mainline's powerpc -Ctarget-feature values
 # are unstable (README, "Known limits"); the series does not touch them.
 known='-Ctarget-feature|^warning: [0-9]+ warnings? emitted'
 lint() {	# lint NAME MAKE-ARGS...: the build must pass with no warning or error
 	local name=$1 log=$BUILD/$label-$1.log warnings
 	shift
-	kmake "$out" "$cross" "$@" >"$log" 2>&1
+	kmake "$@" >"$log" 2>&1
 	local st=$?
 	warnings=$(grep -E '^(warning|error)' "$log" | grep -c -v -E -e "$known")
 	[ "$st" = 0 ] && [ "$warnings" = 0 ]
 	check "$label:$name" $? "$warnings warnings (log: $log)"
 }
 
+# The Rust builds to check: on each base, the configurations with Rust that
+# this run covers; with CHECKS=quick, only make test's with the helpers on,
+# since the others build the same kernel crate without thread_setup.rs.
+which=(--make-test)
+series_rust=$(sed -n 's|^+++ b/\(.*\)\.rs$|\1.o|p' "$PATCHES"/*.patch | sort -u)
+full && which=()
 # Kernel code must not touch FP or vector registers: rustc must be soft-float.
 fp='^(lf[ds]|stf[ds]|fadd|fmul|fdiv|fmr|fcmp|lxv|stxv|lvx|stvx|xx|vx|mtvsr|mfvsr|xs|xv)'
-for b in "${rust_builds[@]}"; do
-	read -r base config out cross <<<"$b"
-	label=$base-$config
-	tree=$TREE
-	[ "$base" = mainline ] && tree=$BUILD/mainline/linux
-	LIBCLANG_PATH=$(libclang_for "$base")
-	export LIBCLANG_PATH
-	note "Rust checks on $label ($out)"
-	kmake "$out" "$cross" olddefconfig >/dev/null 2>&1
-	kmake "$out" "$cross" rustfmtcheck >"$BUILD/$label-rustfmt.log" 2>&1
-	check "$label:rustfmtcheck" $? "log: $BUILD/$label-rustfmt.log"
-	lint clippy CLIPPY=1 vmlinux
-	full && lint rustdoc rustdoc
-	bad=0
-	for obj in "$out"/rust/*.o "$out"/arch/powerpc/kernel/thread_setup.o; do
-		[ -f "$obj" ] || continue
-		hits=$("${cross}objdump" -d "$obj" | awk -F'\t' '{print $3}' | grep -cE "$fp")
-		[ "$hits" = 0 ] || { echo "    $obj: $hits FP/vector instructions"; bad=1; }
+for base in 6.12.y mainline; do
+	root=$BUILD src=$TREE
+	[ "$base" = mainline ] && root=$BUILD/mainline src=$BUILD/mainline/linux
+	for config in $(python3 "$REPO/scripts/harness/configs.py" names "$base" "${which[@]}"); do
+		eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$config")"
+		case " $conf_kunitconfigs " in *" rust "*) ;; *) continue ;; esac
+		case " $conf_kunitconfigs " in *" helpers-on "*) ;; *) full || continue ;; esac
+		out=$root/out/$config label=$base-$config cross=$conf_cross
+		if [ ! -f "$out/vmlinux" ]; then
+			note "no Rust checks of $base $config: $out is not built"
+			continue
+		fi
+		LIBCLANG_PATH=$(libclang_for "$base")
+		export LIBCLANG_PATH
+		note "Rust checks on $label ($out)"
+		kmake olddefconfig >/dev/null 2>&1
+		kmake rustfmtcheck >"$BUILD/$label-rustfmt.log" 2>&1
+		check "$label:rustfmtcheck" $? "log: $BUILD/$label-rustfmt.log"
+		# clippy only sees what it compiles: the series' Rust, every time.
+		(cd "$out" && rm -f $series_rust)
+		lint clippy CLIPPY=1 all
+		full && lint rustdoc rustdoc
+		bad=0
+		for obj in "$out"/rust/*.o "$out"/arch/powerpc/kernel/thread_setup.o; do
+			[ -f "$obj" ] || continue
+			hits=$("${cross}objdump" -d "$obj" | awk -F'\t' '{print $3}' | grep -cE "$fp")
+			[ "$hits" = 0 ] || { echo "    $obj: $hits FP/vector instructions"; bad=1; }
+		done
+		check "$label:rust-soft-float" $bad "no FP/vector instructions in Rust objects"
 	done
-	check "$label:rust-soft-float" $bad "no FP/vector instructions in Rust objects"
 done
-tree=$TREE
 LIBCLANG_PATH=$(libclang_for 6.12.y)
 
 if ! full; then

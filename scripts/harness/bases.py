@@ -1,17 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Which kernel versions the series supports, and what each needs first.
+"""Which kernel versions the series supports, and the prerequisites directory
+each needs first (README.md, "What it targets"). Any other version is refused
+rather than half-applied.
 
-The series (arch-powerpc-patches/*.patch) applies unchanged to both
-supported bases, after each base's prerequisites: 6.12.y lacks Rust on
-ppc64le, two names and two Rust macros mainline has, and the KUnit fix
-below (arch-powerpc-patches/6.12.y/);
-mainline cannot build Rust on powerpc at all and its KUnit module filter
-oopses on Rust tests (arch-powerpc-patches/mainline/). Any other version
-is refused rather than half-applied.
-
-  bases.py VERSION   print the prerequisites directory, or
-                     exit 1 naming the supported bases
+  bases.py VERSION          print the prerequisites directory, or exit 1
+                            naming the supported bases
+  bases.py --libclang BASE  the libclang that bindgen uses on BASE
 """
 
 import re
@@ -19,15 +14,13 @@ import sys
 
 MAINLINE_FROM = (7, 3)    # the oldest mainline the series was tested on
 PREREQS = {(6, 12): '6.12.y'}
-SUPPORTED = (f'6.12.y and mainline from {MAINLINE_FROM[0]}.{MAINLINE_FROM[1]} on '
-             '(each after its prerequisites, see arch-powerpc-patches/)')
+# bindgen takes the newest libclang it finds; 6.12 builds were measured with
+# Debian's default (14), and mainline needs 17 or later.
+LIBCLANG = {'6.12.y': '/usr/lib/llvm-14/lib', 'mainline': '/usr/lib/llvm-19/lib'}
 
 
 def prereqs_for(version):
-    """The prerequisites directory for `version`.
-
-    Raises ValueError for a version the series does not support.
-    """
+    """The prerequisites directory for version; ValueError if not supported."""
     m = re.match(r'(\d+)\.(\d+)', version or '')
     if not m:
         raise ValueError(f'cannot read a kernel version from "{version}"')
@@ -36,14 +29,18 @@ def prereqs_for(version):
         return PREREQS[key]
     if key >= MAINLINE_FROM:
         return 'mainline'
-    raise ValueError(f'Linux {version} is not a supported base; the series '
-                     f'supports {SUPPORTED}')
+    raise ValueError(f'Linux {version} is not a supported base; the series supports 6.12.y '
+                     f'and mainline from {MAINLINE_FROM[0]}.{MAINLINE_FROM[1]} on (each after '
+                     'its prerequisites, see arch-powerpc-patches/)')
 
 
 def main(argv):
-    if len(argv) != 2:
-        sys.exit(f'usage: {argv[0]} VERSION')
-    print(prereqs_for(argv[1]))
+    if len(argv) == 3 and argv[1] == '--libclang' and argv[2] in LIBCLANG:
+        print(LIBCLANG[argv[2]])
+    elif len(argv) == 2:
+        print(prereqs_for(argv[1]))
+    else:
+        sys.exit(__doc__.strip())
 
 
 if __name__ == '__main__':

@@ -2,24 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 """The test configurations, from kunit/configurations.toml (the only parser).
 
-  configs.py names [BASE [--make-test]]
-                                the configurations, in order; with BASE (6.12.y
-                                or mainline) those it can build, with
-                                --make-test only those make test runs there
-  configs.py shell NAME         every field as conf_FIELD=value, for bash's eval
-                                (lists space-separated, true as "yes"), and
-                                conf_boots, conf_before_boots: the boot-init modes
-                                make mainline runs with and without the fixes
-  configs.py stages PREFIX [BASE [--make-test]]
-                                the result stages a run must leave (PREFIX
-                                "mainline-" for make mainline), over the
-                                configurations names chooses
+  configs.py names [BASE [--make-test]]   the configurations, in order; with BASE
+        (6.12.y or mainline) those it can build, with --make-test those make test runs
+  configs.py shell NAME   every field as conf_FIELD=value for bash's eval (lists
+        space-separated, true as "yes"), and conf_boots and conf_before_boots:
+        the boot-init modes make mainline runs with and without the fixes
+  configs.py stages PREFIX [BASE [--make-test]]   the result stages a run over
+        the configurations names chooses must leave (PREFIX "mainline-" for make mainline)
 """
 
 import shlex
 import sys
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from harness import REPO, cli
@@ -54,12 +49,11 @@ def load(path=FILE):
         data = tomllib.loads(Path(path).read_text())
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise ValueError(f'{path}: {e}') from e
-    known = {f.name: f for f in fields(Config)}
     out = {}
     for name, table in data.items():
         if not isinstance(table, dict):
             raise ValueError(f'{path}: "{name}" is not a [configuration] table')
-        unknown = set(table) - set(known)
+        unknown = set(table) - {f.name for f in fields(Config)}
         if unknown:
             raise ValueError(f'{path}: [{name}] has unknown fields: '
                              f'{", ".join(sorted(unknown))}')
@@ -80,8 +74,7 @@ def load(path=FILE):
 
 
 def on_base(configs, base=None, make_test=False):
-    """The configurations base can build, or with make_test those make test
-    runs there; all of them without a base."""
+    """The configurations base can build (with make_test: those make test runs there)."""
     if base is None:
         return configs
     if base not in BASES:
@@ -115,12 +108,9 @@ def boot_modes(config, before=False, cost=True):
 
 
 def stages(prefix='', configs=None):
-    """The result stages a run over every configuration leaves, in order.
-
-    Only make mainline (prefix "mainline-") applies the series itself,
-    builds the "before" kernel (without the leak fixes) of configurations
-    that have before_fails, and counts the syscall cost.
-    """
+    """The result stages a run over the configurations leaves, in order. Only
+    make mainline (prefix "mainline-") applies the series itself, builds the
+    "before" kernel of configurations with before_fails and counts the cost."""
     mainline = prefix == 'mainline-'
     names = ['mainline-apply'] if mainline else []
     for c in (load() if configs is None else configs).values():
@@ -131,9 +121,8 @@ def stages(prefix='', configs=None):
     return names
 
 
-def _field(config, field):
-    value = getattr(config, field)
-    if isinstance(value, tuple):
+def _shell(value):
+    if isinstance(value, (tuple, list)):
         return ' '.join(value)
     if isinstance(value, bool):
         return 'yes' if value else ''
@@ -145,11 +134,10 @@ def main(argv):
         print(' '.join(_chosen(argv[2:])))
     elif len(argv) == 3 and argv[1] == 'shell':
         config = get(argv[2])
-        values = {f.name: _field(config, f.name) for f in fields(Config)}
-        values['boots'] = ' '.join(boot_modes(config))
-        values['before_boots'] = ' '.join(boot_modes(config, before=True))
+        values = {**asdict(config), 'boots': boot_modes(config),
+                  'before_boots': boot_modes(config, before=True)}
         for k, v in values.items():
-            print(f'conf_{k}={shlex.quote(str(v))}')
+            print(f'conf_{k}={shlex.quote(str(_shell(v)))}')
     elif len(argv) >= 3 and argv[1] == 'stages':
         print(' '.join(stages(argv[2], _chosen(argv[3:]))))
     else:

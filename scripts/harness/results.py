@@ -1,12 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Results: the one row type, its writer and its reader, and the total.
-
-A stage leaves RESULTS/<stage>.tsv with one or more rows "name passed
-failed skipped"; a row passes when nothing failed. A stage may also leave
-RESULTS/<stage>.txt, one line saying what it found (make series quotes it).
-A stage that was expected but left no file counts as one failure, so a run
-that tested nothing cannot pass.
+A stage leaves RESULTS/<stage>.tsv, rows "name passed failed skipped", and may
+leave RESULTS/<stage>.txt, one line saying what it found (make series quotes it).
 
   results.py record DIR STAGE PASSED FAILED [SKIPPED]   a stage of one row
   results.py add DIR STAGE ROW PASSED FAILED [SKIPPED]  a row of a stage that has many,
@@ -70,11 +66,8 @@ def rows_by_name(*dirs):
 
 
 def detail(stage, *dirs):
-    for d in dirs:
-        f = Path(d) / f'{stage}.txt'
-        if f.exists():
-            return f.read_text().strip()
-    return ''
+    files = [Path(d) / f'{stage}.txt' for d in dirs]
+    return next((f.read_text().strip() for f in files if f.exists()), '')
 
 
 def kunit_cases(json_path):
@@ -101,10 +94,10 @@ def summary(stages, expected=()):
             failed += r.failed
             skipped += r.skipped
     for stage in expected:
-        if stage not in stages or not stages[stage]:
+        if not stages.get(stage):
             lines.append(f'{stage:<34} {"-":>6} {"1":>6} {"-":>7}  MISSING')
             failed += 1
-    if not stages:
+    if not stages:  # a run that tested nothing cannot pass
         failed += 1
     total = f'{passed} passed, {failed} failed'
     if skipped:
@@ -121,30 +114,26 @@ def counts(args):
 def main(argv):
     if len(argv) >= 4 and argv[1] == 'record':
         write(argv[2], argv[3], [Row(argv[3], *counts(argv[4:]))])
-        return 0
-    if len(argv) >= 5 and argv[1] == 'add':
+    elif len(argv) >= 5 and argv[1] == 'add':
         row = Row(argv[4], *counts(argv[5:]))
         Path(argv[2]).mkdir(parents=True, exist_ok=True)
         with open(Path(argv[2]) / f'{argv[3]}.tsv.new', 'a') as f:
             f.write(_line(row))
-        return 0
-    if len(argv) == 4 and argv[1] == 'done':
+    elif len(argv) == 4 and argv[1] == 'done':
         Path(argv[2], f'{argv[3]}.tsv.new').rename(Path(argv[2], f'{argv[3]}.tsv'))
-        rows = read(argv[2]).get(argv[3], [])
-        return 1 if any(r.failed for r in rows) else 0
-    if len(argv) >= 5 and argv[1] == 'run':
+        return 1 if any(r.failed for r in read(argv[2]).get(argv[3], [])) else 0
+    elif len(argv) >= 5 and argv[1] == 'run':
         ok = subprocess.run(argv[4:]).returncode == 0
         write(argv[2], argv[3], [Row(argv[3], int(ok), int(not ok))])
         return 0 if ok else 1
-    if len(argv) >= 3 and argv[1] == 'summary':
-        try:
-            lines, _, failed, _ = summary(read(argv[2]), argv[3:])
-        except ValueError as e:
-            sys.exit(f'error: {e}')
+    elif len(argv) >= 3 and argv[1] == 'summary':
+        lines, _, failed, _ = summary(read(argv[2]), argv[3:])
         print('\n'.join(lines))
         return 1 if failed else 0
-    sys.exit(__doc__.strip())
+    else:
+        sys.exit(__doc__.strip())
 
 
 if __name__ == '__main__':
-    sys.exit(main(sys.argv))
+    from harness import cli
+    cli(main)

@@ -1,22 +1,14 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""The patches in arch-powerpc-patches/ are the only source of the series.
+"""The patches in arch-powerpc-patches/ are the only source of the series
+(README.md, "One source of truth" and "Editing the series").
 
   series.py paths VERSION [--without-leak-fixes]   the patches a base gets, in order
-  series.py state TREE   "current" if TREE holds exactly them (its stamp matches
-                         base, patches and HEAD), else "stale"; fails if TREE has
-                         commits that were not exported, which re-applying would lose
+  series.py state TREE   "current" if TREE's stamp matches its base, the patches and
+                         HEAD, else "stale"; fails on commits that were not exported
   series.py mark TREE    record that TREE's HEAD is the patches applied to its base
-  series.py export       write the patches from the commits of $TREE (make export):
-                         prerequisites to their directory, the rest to the series
-  series.py check        the drift check: the patches are exactly what export
-                         writes, submissions and leak-fixes name patches of the
-                         series, a prerequisite that several bases carry says
-                         and changes the same in each, and $TREE has nothing
-                         unexported
-
-export refuses a tree with uncommitted changes, and patches that changed
-since the tree was made from them: nothing is overwritten unseen.
+  series.py export       write the patches from the commits of $TREE (make export)
+  series.py check        the drift check (make test's stage drift)
 """
 
 import hashlib
@@ -53,10 +45,7 @@ def patch_paths(pre, without=()):
 
 
 def series_hash(pre):
-    digest = hashlib.sha256()
-    for p in patch_paths(pre):
-        digest.update(p.read_bytes())
-    return digest.hexdigest()
+    return hashlib.sha256(b''.join(p.read_bytes() for p in patch_paths(pre))).hexdigest()
 
 
 def git(tree, *args):
@@ -77,28 +66,28 @@ def stamp_of(tree):
     return f.read_text().split() if f.exists() else []
 
 
+def current_stamp(tree):
+    """What the stamp says when HEAD is the patches applied to base."""
+    return [git(tree, 'rev-parse', 'base'), series_hash(prereqs(tree)),
+            git(tree, 'rev-parse', 'HEAD')]
+
+
 def state(tree):
     stamp, head = stamp_of(tree), git(tree, 'rev-parse', 'HEAD')
     if stamp and stamp[-1] != head:
         raise ValueError(f'{tree} has commits that are not exported ({head[:12]}, not '
                          f'{stamp[-1][:12]}): run "make export", or '
                          f'"git -C {tree} reset --hard {stamp[-1][:12]}" to drop them')
-    want = [git(tree, 'rev-parse', 'base'), series_hash(prereqs(tree)), head]
-    return 'current' if stamp == want else 'stale'
+    return 'current' if stamp == current_stamp(tree) else 'stale'
 
 
 def mark(tree):
-    want = [git(tree, 'rev-parse', 'base'), series_hash(prereqs(tree)), git(tree, 'rev-parse', 'HEAD')]
-    (Path(tree) / '.git' / STAMP).write_text(' '.join(want) + '\n')
+    (Path(tree) / '.git' / STAMP).write_text(' '.join(current_stamp(tree)) + '\n')
 
 
 def format_patches(tree, pre, out, split='series-base'):
-    """format-patch base..HEAD of tree into out (the prerequisites into out/pre).
-
-    The prerequisites are the commits up to split: in the prepared tree the
-    tag series-base, which prepare.sh sets; moving it over a new commit adds
-    a prerequisite.
-    """
+    """format-patch base..HEAD of tree into out, the commits up to split (a new
+    commit under the tag series-base is a new prerequisite) into out/pre."""
     commits = git(tree, 'rev-list', '--reverse', 'base..HEAD').split()
     series_base = git(tree, 'rev-parse', f'{split}^{{commit}}')
     n_pre = commits.index(series_base) + 1 if series_base in commits else 0
@@ -133,8 +122,7 @@ def misnamed():
 
 
 def essence(patch):
-    """What a patch says and changes, without what depends on its base: the
-    message, and the lines it adds and removes."""
+    """A patch's message and the lines it adds and removes: nothing base-dependent."""
     text = Path(patch).read_text()
     message = text[text.index('\nSubject: '):text.index('\n---\n')]
     changes = [line for line in text.splitlines()
@@ -155,31 +143,28 @@ def diverged(patches=PATCHES):
             if len(paths) > 1 and len({repr(essence(p)) for p in paths}) > 1]
 
 
-def stray_files(tree):
-    """Files in the tree that no commit has. Debian's top-level .gitignore
-    ignores everything, so "git add -A" skips a new file without a word."""
+def stray(tree):
+    """The error for files in the tree that no commit has, or ''. Debian's
+    top-level .gitignore ignores everything, so "git add -A" skips new files."""
     out = git(tree, 'status', '--porcelain', '--ignored', '--untracked-files=all')
-    return [line[3:] for line in out.splitlines() if line[:2] in ('??', '!!')]
-
-
-def stray_error(tree, stray):
-    return (f'{tree} has files that no commit has: {", ".join(stray[:3])}'
-            f'{" ..." if len(stray) > 3 else ""} (Debian\'s .gitignore hides new files: '
+    files = [line[3:] for line in out.splitlines() if line[:2] in ('??', '!!')]
+    if not files:
+        return ''
+    return (f'{tree} has files that no commit has: {", ".join(files[:3])}'
+            f'{" ..." if len(files) > 3 else ""} (Debian\'s .gitignore hides new files: '
             '"git add -f" them and commit, or remove them)')
 
 
 def check(tree):
+    """The drift check (README.md, "What make test runs"); problems go to stderr."""
     problems, pre = misnamed() + diverged(), prereqs(tree)
     with tempfile.TemporaryDirectory() as tmp:
         scratch = Path(tmp) / 'tree'
         git(tree, 'worktree', 'add', '-q', '--detach', str(scratch), 'base')
         try:
-            n_pre = len(names(PATCHES / pre / 'series')) if pre else 0
-            split = git(scratch, 'rev-parse', 'HEAD')
-            for i, patch in enumerate(patch_paths(pre), 1):
+            for patch in patch_paths(pre):
                 git(scratch, 'am', '-q', '--keep-cr', str(patch))
-                if i == n_pre:
-                    split = git(scratch, 'rev-parse', 'HEAD')
+            split = f'HEAD~{len(names(PATCHES / "series"))}'  # where series-base would be
             format_patches(scratch, pre, Path(tmp) / 'out', split)
         finally:
             subprocess.run(['git', '-C', str(tree), 'worktree', 'remove', '--force', str(scratch)])
@@ -189,9 +174,8 @@ def check(tree):
         state(tree)
     except ValueError as e:
         problems.append(str(e))
-    stray = stray_files(tree)
-    if stray:
-        problems.append(stray_error(tree, stray))
+    if message := stray(tree):
+        problems.append(message)
     for p in problems:
         print(f'error: {p}', file=sys.stderr)
     if not problems:
@@ -201,11 +185,11 @@ def check(tree):
 
 
 def export(tree):
+    """Write the patches from tree's commits, never over anything unseen."""
     if git(tree, 'status', '--porcelain', '--untracked-files=no'):
         raise ValueError(f'{tree} has uncommitted changes: commit them first (nothing was written)')
-    stray = stray_files(tree)
-    if stray:
-        raise ValueError(stray_error(tree, stray) + ' (nothing was written)')
+    if message := stray(tree):
+        raise ValueError(message + ' (nothing was written)')
     pre, stamp = prereqs(tree), stamp_of(tree)
     if stamp and stamp[1] != series_hash(pre):
         raise ValueError(f'arch-powerpc-patches/ changed since {tree} was made from it: '

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from harness import REPO, cli, configs, progress
+from harness.bases import LIBCLANG
 from harness.series import prereqs
 from verdict import judge_kunit
 
@@ -32,9 +33,6 @@ BUILD = Path(ENV.get('BUILD', REPO / 'build'))
 TREE = Path(ENV.get('TREE', BUILD / 'linux'))
 RESULTS = Path(ENV.get('RESULTS', BUILD / 'results'))
 LLVM = ENV.get('LLVM', '')
-# bindgen takes the newest libclang it finds; 6.12 builds were measured with
-# Debian's default (14), and mainline needs 17 or later.
-LIBCLANG = {'6.12.y': '/usr/lib/llvm-14/lib', 'mainline': '/usr/lib/llvm-19/lib'}
 # How exec_entry names a register that exec left holding a kernel value.
 LEAKED = r'exec_entry: ((?:r[0-9]+|ctr|xer|lr) = 0x[0-9a-f]+)'
 # The BUG must come from the trap in the shim (64-bit, 32-bit).
