@@ -27,7 +27,8 @@ RESULTS := $(BUILD)/results
 # $(shell) does not see exported variables before GNU make 4.4.
 export PYTHONPATH := $(CURDIR)/scripts
 export PYTHONUNBUFFERED := 1
-CONFIGS := $(shell PYTHONPATH=scripts python3 scripts/harness/configs.py names)
+configs_py := PYTHONPATH=scripts python3 scripts/harness/configs.py
+CONFIGS := $(shell $(configs_py) names)
 CONFIG ?= $(firstword $(CONFIGS))
 export BUILD TREE KSRC LLVM JOBS SUITE TIMEOUT SENDER RESULTS
 # One identity and date for every commit the harness makes: the base
@@ -43,7 +44,6 @@ export GIT_COMMITTER_DATE := 2025-01-01T00:00:00+0000
 # total counts a stage that left nothing as failed. It runs, on each base,
 # the configurations whose in_make_test names that base, and the quicker
 # series checks; make test-full (FULL=1) runs everything.
-configs_py := PYTHONPATH=scripts python3 scripts/harness/configs.py
 in_make_test := $(if $(FULL),,--make-test)
 TEST_CONFIGS := $(shell $(configs_py) names 6.12.y $(in_make_test))
 TEST_MAINLINE_CONFIGS := $(shell $(configs_py) names mainline $(in_make_test))

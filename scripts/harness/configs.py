@@ -33,7 +33,6 @@ class Config:
     suites: tuple
     allow_skip: tuple = ()
     before_fails: tuple = ()
-    syscall_cost: bool = False
     in_make_test: tuple = ()
     bases: tuple = ('6.12.y', 'mainline')
     module: str = ''
@@ -97,35 +96,30 @@ def get(name, path=FILE):
     return configs[name]
 
 
-def boot_modes(config, before=False, cost=True):
+def boot_modes(config, before=False):
     """The boot-init modes a configuration runs, with or without the fixes."""
-    cost = ['cost'] if cost and config.syscall_cost else []
     if before:
-        return [m + '-before' for m in ['user-regs'] + cost]
-    if config.module:
-        return ['load']
-    return ['init', 'user-regs'] + cost
+        return ['user-regs-before']
+    return ['load'] if config.module else ['init', 'user-regs']
 
 
 def stages(prefix='', configs=None):
     """The result stages a run over the configurations leaves, in order. Only
-    make mainline (prefix "mainline-") applies the series itself, builds the
-    "before" kernel of configurations with before_fails and counts the cost."""
+    make mainline (prefix "mainline-") applies the series itself and builds the
+    "before" kernel of configurations with before_fails."""
     mainline = prefix == 'mainline-'
     names = ['mainline-apply'] if mainline else []
     for c in (load() if configs is None else configs).values():
         p = prefix + c.name
         if mainline and c.before_fails:
             names += [f'{p}-before'] + [f'{p}-{m}' for m in boot_modes(c, before=True)]
-        names += [p, f'{p}-oops'] + [f'{p}-{m}' for m in boot_modes(c, cost=mainline)]
+        names += [p, f'{p}-oops'] + [f'{p}-{m}' for m in boot_modes(c)]
     return names
 
 
 def _shell(value):
     if isinstance(value, (tuple, list)):
         return ' '.join(value)
-    if isinstance(value, bool):
-        return 'yes' if value else ''
     return value
 
 

@@ -8,8 +8,7 @@ usage: boot-init.py CONFIG [MODE]
   init              /exec_entry checks the registers exec gave it (exit 0)
   user-regs         /user_regs, the selftest, must pass
   user-regs-before  without the fixes, it must fail naming a register
-  cost, cost-before /getpid_cost under qemu -icount: instructions per getpid()
-  bench             /thread_cost_init for make bench
+  bench, cost       /thread_cost_init, /getpid_cost: make bench's counts
   stress            /stress_init for make stress: exit 0 and no splat
   load              /module_init loads and unloads the test module: its
                     suites must pass and no test thread may be left
@@ -35,16 +34,15 @@ PREFIX = os.environ.get('STAGE_PREFIX', '')
 
 # mode (also the stage suffix): (init program, extra qemu arguments, extra
 # kernel arguments)
-ICOUNT = ['-icount', 'shift=0,sleep=off']
-# The bench counts must not move: one vCPU, no waiting in real time when
-# idle, and the same address-space layout on every boot.
-BENCH = ([*ICOUNT, '-smp', '1'], ['norandmaps'])
+# make bench's counts must not move: one vCPU, the guest clock counting
+# instructions without waiting in real time when idle, and the same
+# address-space layout on every boot.
+BENCH = (['-icount', 'shift=0,sleep=off', '-smp', '1'], ['norandmaps'])
 MODES = {
     'init': ('/exec_entry', [], []),
     'user-regs': ('/user_regs', [], []),
     'user-regs-before': ('/user_regs', [], []),
-    'cost': ('/getpid_cost', ICOUNT, []),
-    'cost-before': ('/getpid_cost', ICOUNT, []),
+    'cost': ('/getpid_cost', *BENCH),
     'bench': ('/thread_cost_init', *BENCH),
     'stress': ('/stress_init', ['-smp', '4', '-m', '2048'], []),
     # Built-in suites run at boot too, but for the one that oopses.
@@ -76,8 +74,7 @@ SPLATS = {
 # Macs), which Debian ships in qemu-system-data.
 NO_FIRMWARE = re.compile(r"^qemu-system-\w+: (?:Could not find LPAR firmware|could not load "
                          r"PowerPC bios) '([^']*)'", re.M)
-# How the selftest and its helper name a register and its value.
-LEAK = re.compile(r'\b((?:r\d+|ctr|xer|lr) = 0x[0-9a-f]+)')
+LEAK = judge_kunit.LEAK
 
 
 def qemu_params(config_file):

@@ -33,8 +33,6 @@ BUILD = Path(ENV.get('BUILD', REPO / 'build'))
 TREE = Path(ENV.get('TREE', BUILD / 'linux'))
 RESULTS = Path(ENV.get('RESULTS', BUILD / 'results'))
 LLVM = ENV.get('LLVM', '')
-# How exec_entry names a register that exec left holding a kernel value.
-LEAKED = r'exec_entry: ((?:r[0-9]+|ctr|xer|lr) = 0x[0-9a-f]+)'
 # The BUG must come from the trap in the shim (64-bit, 32-bit).
 SHIM_BUG = (r'kernel BUG at arch/powerpc/kernel/(interrupt_64|entry_32)\.S',
             r'NIP.*start_kernel_thread\+')
@@ -119,7 +117,7 @@ def run(name, mode):
             if not config.before_fails:
                 raise ValueError(f'{name} has no before_fails: no leak to show')
             stage, log, json = f'{stage}-before', 'console-before.log', 'kunit-before.json'
-            criteria.update(must_fail=config.before_fails, log_must_match=[LEAKED])
+            criteria.update(must_fail=config.before_fails, log_must_match=['exec_entry: ' + judge_kunit.LEAK.pattern])
             print(f'==> {stage}: without the leak fixes, {" ".join(config.before_fails)} '
                   'must fail')
     else:

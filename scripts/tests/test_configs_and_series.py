@@ -33,7 +33,7 @@ def test_missing_field_is_refused(tmp_path):
 def test_stages_follow_the_fields():
     loaded = configs.load()
     plain, mainline = configs.stages('', loaded), configs.stages('mainline-', loaded)
-    assert 'ppc32-cost' not in plain and 'mainline-ppc32-cost' in mainline
+    assert not [s for s in plain + mainline if s.endswith('-cost')]  # make bench counts it
     assert mainline[0] == 'mainline-apply'
     for c in loaded.values():
         assert (f'mainline-{c.name}-before' in mainline) == bool(c.before_fails)

@@ -14,6 +14,9 @@ from pathlib import Path
 
 from harness import results
 
+# How the selftest and exec_entry name a register and the value it leaked.
+LEAK = re.compile(r'\b((?:r\d+|ctr|xer|lr) = 0x[0-9a-f]+)')
+
 
 def judge(cases, log, *, suites=(), allow_skip=(), filter_glob='', must_fail=(),
           log_must_match=(), kunit_rc=0):
