@@ -32,12 +32,12 @@ RESULTS = Path(os.environ.get('RESULTS', BUILD / 'results'))
 TIMEOUT = int(os.environ.get('TIMEOUT') or 120)
 PREFIX = os.environ.get('STAGE_PREFIX', '')
 
-# mode (also the stage suffix): (init program, extra qemu arguments, extra
-# kernel arguments)
 # make bench's counts must not move: one vCPU, the guest clock counting
 # instructions without waiting in real time when idle, and the same
 # address-space layout on every boot.
 BENCH = (['-icount', 'shift=0,sleep=off', '-smp', '1'], ['norandmaps'])
+# mode (also the stage suffix): (init program, extra qemu arguments, extra
+# kernel arguments)
 MODES = {
     'init': ('/exec_entry', [], []),
     'user-regs': ('/user_regs', [], []),
@@ -74,7 +74,6 @@ SPLATS = {
 # Macs), which Debian ships in qemu-system-data.
 NO_FIRMWARE = re.compile(r"^qemu-system-\w+: (?:Could not find LPAR firmware|could not load "
                          r"PowerPC bios) '([^']*)'", re.M)
-LEAK = judge_kunit.LEAK
 
 
 def qemu_params(config_file):
@@ -192,7 +191,7 @@ def judge(mode, program, text, name=''):
     if not_run:
         return 0, 1, not_run[0]
     code = int(m.group(1), 16)  # a wait status: 0 is exit(0)
-    leaks = sorted(set(LEAK.findall(text)))
+    leaks = sorted(set(judge_kunit.LEAK.findall(text)))
     if mode == 'init':
         if code == 0:
             return 1, 0, 'init (PID 1) ran exec_entry in user space and exited 0'

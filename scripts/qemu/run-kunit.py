@@ -117,7 +117,8 @@ def run(name, mode):
             if not config.before_fails:
                 raise ValueError(f'{name} has no before_fails: no leak to show')
             stage, log, json = f'{stage}-before', 'console-before.log', 'kunit-before.json'
-            criteria.update(must_fail=config.before_fails, log_must_match=['exec_entry: ' + judge_kunit.LEAK.pattern])
+            criteria.update(must_fail=config.before_fails,
+                            log_must_match=['exec_entry: ' + judge_kunit.LEAK.pattern])
             print(f'==> {stage}: without the leak fixes, {" ".join(config.before_fails)} '
                   'must fail')
     else:
