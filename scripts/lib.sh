@@ -48,7 +48,7 @@ check() {
 
 # check_kernel_tree DIR WHAT: DIR is a clean git tree of a supported kernel.
 check_kernel_tree() {
-	local dir=$1 what=$2
+	local dir=$1 what=$2 git_dir
 	[ -d "$dir" ] || die "$what does not exist"
 	[ -f "$dir/Makefile" ] && [ -d "$dir/arch/powerpc" ] && [ -f "$dir/Kconfig" ] ||
 		die "$what is not a Linux kernel tree"
@@ -59,8 +59,10 @@ check_kernel_tree() {
 	series_py paths "$(kernel_version "$dir")" >/dev/null || exit 1
 	[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] ||
 		die "$what has uncommitted changes; commit or stash them first (nothing was changed)"
-	[ ! -d "$(git -C "$dir" rev-parse --git-dir)/rebase-apply" ] ||
-		die "$what has a git am or rebase in progress; finish it first"
+	# --git-dir would be relative to $dir, not to this script's directory.
+	git_dir=$(git -C "$dir" rev-parse --absolute-git-dir)
+	[ ! -d "$git_dir/rebase-apply" ] && [ ! -d "$git_dir/rebase-merge" ] ||
+		die "$what has a git am or rebase in progress; finish it first (nothing was changed)"
 }
 
 # git_am_all DIR PATCH-LIST: apply each patch; on a conflict abort the am,

@@ -98,6 +98,25 @@ note "make apply on bad trees"
 expect apply-dirty 'uncommitted changes' env KSRC=$tmp/dirty "$REPO/scripts/tree/apply.sh"
 same apply-dirty-untouched "$before_dirty" "$tmp/dirty"
 expect apply-not-git 'not a git tree' env KSRC=$tmp/nogit "$REPO/scripts/tree/apply.sh"
+# A user's git am that stopped on a conflict: its state must survive.
+fake_kernel "$tmp/am" 6
+for line in 'int a;' 'int b;'; do
+	echo "$line" >>"$tmp/am/arch/powerpc/kernel/process.c"
+	git -C "$tmp/am" -c user.name=t -c user.email=t@t commit -qam "$line"
+done
+git -C "$tmp/am" format-patch -q -1 -o "$tmp/am-patch"
+git -C "$tmp/am" reset -q --hard HEAD~2
+echo 'int c;' >>"$tmp/am/arch/powerpc/kernel/process.c"
+git -C "$tmp/am" -c user.name=t -c user.email=t@t commit -qam c
+git -C "$tmp/am" -c user.name=t -c user.email=t@t am -q "$tmp"/am-patch/*.patch >/dev/null 2>&1
+before=$(state "$tmp/am")
+expect apply-am-in-progress 'git am or rebase in progress' env KSRC=$tmp/am "$REPO/scripts/tree/apply.sh"
+same apply-am-in-progress-untouched "$before" "$tmp/am"
+if [ -d "$tmp/am/.git/rebase-apply" ]; then
+	passed=$((passed + 1)); echo "  PASS apply-am-kept: the user's git am is still in progress"
+else
+	failed=$((failed + 1)); echo "  FAIL apply-am-kept: the user's git am state is gone"
+fi
 expect apply-other-major 'is not a supported base' env KSRC=$tmp/old "$REPO/scripts/tree/apply.sh"
 fake_kernel "$tmp/new" 7
 before=$(state "$tmp/new")
