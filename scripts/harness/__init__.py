@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """What the harness's scripts share: configurations, results, bases, the series.
-The Makefile and lib.sh put scripts/ on PYTHONPATH for every script."""
+
+The Makefile and lib.sh put scripts/ on PYTHONPATH for every script.
+"""
 
 import sys
 from pathlib import Path

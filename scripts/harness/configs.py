@@ -5,7 +5,7 @@
   configs.py names [BASE [--make-test]]   the configurations, in order; with BASE
         (6.12.y or mainline) those it can build, with --make-test those make test runs
   configs.py shell NAME   every field as conf_FIELD=value for bash's eval (lists
-        space-separated, true as "yes"), and conf_boots and conf_before_boots:
+        space-separated), and conf_boots and conf_before_boots:
         the boot-init modes make mainline runs with and without the fixes
   configs.py stages PREFIX [BASE [--make-test]]   the result stages a run over
         the configurations names chooses must leave (PREFIX "mainline-" for make mainline)

@@ -3,6 +3,7 @@
 """Results: the one row type, its writer and its reader, and the total.
 A stage leaves RESULTS/<stage>.tsv, rows "name passed failed skipped", and may
 leave RESULTS/<stage>.txt, one line saying what it found (make series quotes it).
+An expected stage that left no file counts as a failure.
 
   results.py record DIR STAGE PASSED FAILED [SKIPPED]   a stage of one row
   results.py add DIR STAGE ROW PASSED FAILED [SKIPPED]  a row of a stage that has many,
