@@ -14,11 +14,9 @@ import shutil
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
-from harness import REPO, configs, results
+from harness import BUILD, REPO, RESULTS, configs, results
 
-BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
 TARGET = 'arch/powerpc/kernel/thread_setup.rs'
 SOFTE = 'registers(regs).softe = bindings::IRQS_ENABLED as c_ulong;'
 ZERO = '*slot = MaybeUninit::zeroed();'
@@ -176,7 +174,7 @@ def main():
     # A mutant is killed only if every one of its tests noticed it.
     survived = {r[0] for r in rows if not r[3].startswith('killed')}
     killed = len(chosen) - len(survived)
-    results.write(os.environ.get('RESULTS', BUILD / 'results'), 'mutants',
+    results.write(RESULTS, 'mutants',
                   [results.Row('mutants', killed, len(survived))])
     print(f'mutants: {killed} killed by all their tests, {len(survived)} survived a test '
           'or broken')

@@ -4,11 +4,16 @@
 The Makefile and lib.sh put scripts/ on PYTHONPATH for every script.
 """
 
+import os
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 PATCHES = REPO / 'arch-powerpc-patches'
+# Where the scripts work, with lib.sh's defaults: the Makefile exports them.
+BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
+TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
+RESULTS = Path(os.environ.get('RESULTS', BUILD / 'results'))
 
 
 def cli(main):

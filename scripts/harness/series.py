@@ -12,14 +12,13 @@
 """
 
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from harness import PATCHES, REPO, cli
+from harness import PATCHES, TREE, cli
 from harness.bases import prereqs_for
 
 STAMP = 'ppc-threads.stamp'
@@ -214,7 +213,7 @@ def export(tree):
 
 
 def main(argv):
-    tree = Path(os.environ.get('TREE', REPO / 'build' / 'linux'))
+    tree = TREE
     if len(argv) in (3, 4) and argv[1] == 'paths':
         without = names(PATCHES / 'leak-fixes') if argv[3:] == ['--without-leak-fixes'] else ()
         if len(argv) == 4 and not without:

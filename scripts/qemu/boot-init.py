@@ -23,12 +23,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness import REPO, configs, progress, results
+from harness import BUILD, REPO, RESULTS, TREE, configs, progress, results
 from verdict import judge_kunit
 
-BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
-TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
-RESULTS = Path(os.environ.get('RESULTS', BUILD / 'results'))
 TIMEOUT = int(os.environ.get('TIMEOUT') or 120)
 PREFIX = os.environ.get('STAGE_PREFIX', '')
 

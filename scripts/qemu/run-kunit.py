@@ -23,15 +23,12 @@ import sys
 import time
 from pathlib import Path
 
-from harness import REPO, cli, configs, progress
+from harness import BUILD, REPO, RESULTS, TREE, cli, configs, progress
 from harness.bases import LIBCLANG
 from harness.series import prereqs
 from verdict import judge_kunit
 
 ENV = os.environ
-BUILD = Path(ENV.get('BUILD', REPO / 'build'))
-TREE = Path(ENV.get('TREE', BUILD / 'linux'))
-RESULTS = Path(ENV.get('RESULTS', BUILD / 'results'))
 LLVM = ENV.get('LLVM', '')
 # The BUG must come from the trap in the shim (64-bit, 32-bit).
 SHIM_BUG = (r'kernel BUG at arch/powerpc/kernel/(interrupt_64|entry_32)\.S',

@@ -20,12 +20,10 @@ import textwrap
 from itertools import groupby
 from pathlib import Path
 
-from harness import PATCHES, REPO, configs, results
+from harness import BUILD, PATCHES, TREE, configs, results
 from harness.series import key, names
 from verdict.judge_kunit import LEAK
 
-BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
-TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
 MAINLINE_TREE = BUILD / 'mainline' / 'linux'
 OUT = BUILD / 'series'
 RESULTS = [BUILD / 'results', BUILD / 'results-mainline']
