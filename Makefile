@@ -4,7 +4,9 @@
 # (scripts/build/, kunit.py) -> qemu (scripts/qemu/) -> verdict
 # (scripts/verdict/, scripts/harness/results.py). See README.md.
 # Variables: KDIR (KSRC is an alias), CONFIG, SUITE, LLVM, JOBS, TIMEOUT,
-# BUILD, SENDER, FULL.
+# BUILD, SENDER, FULL, BOOTS, BRANCH, DEBIAN_MIRROR: the only settings that
+# scripts read from the environment, with where they work (BUILD, TREE,
+# RESULTS); anything else is on their command line.
 
 SHELL := /bin/bash
 # Debian's python3, rustc and bindgen, not a pyenv or rustup shim first on
@@ -49,7 +51,6 @@ TEST_CONFIGS := $(shell $(configs_py) names 6.12.y $(in_make_test))
 TEST_MAINLINE_CONFIGS := $(shell $(configs_py) names mainline $(in_make_test))
 KUNIT_STAGES := $(shell $(configs_py) stages '' 6.12.y $(in_make_test))
 MAINLINE_STAGES := $(shell $(configs_py) stages mainline- mainline $(in_make_test))
-ALL_MAINLINE_STAGES := $(shell $(configs_py) stages mainline- mainline)
 CHECKS := $(if $(FULL),all,quick)
 # The short stress run: both stress kernels on 6.12.y; with FULL on mainline
 # too.
@@ -104,11 +105,13 @@ test: tree
 test-full:
 	@$(MAKE) --no-print-directory test FULL=1
 
+# CONFIG= given: that configuration only.
+MAINLINE_CONFIGS := $(if $(filter command line,$(origin CONFIG)),$(CONFIG))
 mainline: setup
 	@rm -rf $(BUILD)/results-mainline
-	@RESULTS=$(BUILD)/results-mainline scripts/tree/mainline.sh; rc=$$?; \
-	 scripts/harness/results.py summary $(BUILD)/results-mainline $(ALL_MAINLINE_STAGES) | \
-	 tail -n 1; exit $$rc
+	@RESULTS=$(BUILD)/results-mainline scripts/tree/mainline.sh $(MAINLINE_CONFIGS); rc=$$?; \
+	 scripts/harness/results.py summary $(BUILD)/results-mainline \
+	 $$($(configs_py) stages mainline- mainline $(MAINLINE_CONFIGS)) | tail -n 1; exit $$rc
 
 mutants bad-input harness-tests: tree
 	@mkdir -p $(RESULTS)
@@ -125,7 +128,7 @@ bench: tree
 
 # The full variant on both bases; mainline's tree is make mainline's.
 STRESS_RESULTS := $(BUILD)/results-stress
-ON_MAINLINE := BUILD=$(BUILD)/mainline TREE=$(BUILD)/mainline/linux STAGE_PREFIX=mainline-
+ON_MAINLINE := BUILD=$(BUILD)/mainline TREE=$(BUILD)/mainline/linux
 stress: tree
 	@rm -rf $(STRESS_RESULTS)
 	-@RESULTS=$(STRESS_RESULTS) scripts/stress/stress.sh full
@@ -159,7 +162,7 @@ stage/%-user-regs: stage/%
 stage/%-load: stage/%
 	$(call stage,$*-load,scripts/qemu/boot-init.py $* load)
 stage/mainline:
-	$(call stage,mainline,CONFIGS="$(TEST_MAINLINE_CONFIGS)" scripts/tree/mainline.sh)
+	$(call stage,mainline,scripts/tree/mainline.sh $(TEST_MAINLINE_CONFIGS))
 # The short stress variant, on each base's tree.
 stage/stress: stage/$(CONFIG)
 	$(call stage,stress,scripts/stress/stress.sh short)
@@ -172,4 +175,4 @@ stage/bad-input: stage/$(CONFIG)
 stage/mutants: stage/$(CONFIG)
 	$(call stage,mutants,scripts/checks/mutants.py)
 stage/check-series: $(addprefix stage/,$(filter ppc64le-rust ppc64le-c,$(TEST_CONFIGS)))
-	$(call stage,check-series,CHECKS=$(CHECKS) scripts/checks/check-series.sh)
+	$(call stage,check-series,scripts/checks/check-series.sh $(CHECKS))

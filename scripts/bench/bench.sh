@@ -7,7 +7,7 @@
 # a worktree build/bench/NAME/linux (never $TREE) with its output in the
 # layout of build/ (NAME/out/CONFIG), so that ccache serves what they share;
 # boots each BOOTS times and runs scripts/bench/report.py.
-# Environment: BUILD, TREE, JOBS, BOOTS (default 2).
+# Make variables read: BUILD, TREE, JOBS, BOOTS (default 2), DEBIAN_MIRROR.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -86,9 +86,10 @@ for name in base c rust; do
 		 "$out/vmlinux" "$conf_cross")
 	for run in $(seq "$boots"); do
 		rm -f "$out/insn-ranges-$run.log"
-		QEMU_ARGS="-plugin $bench/insn-ranges.so,$ranges -d plugin -D $out/insn-ranges-$run.log" \
 		BUILD=$bench/$name TREE=$bench/$name/linux RESULTS=$bench/results \
-			STAGE_PREFIX="bench-$name-" python3 "$REPO/scripts/qemu/boot-init.py" "$config" bench ||
+			python3 "$REPO/scripts/qemu/boot-init.py" --prefix="bench-$name-" \
+			--qemu_args="-plugin $bench/insn-ranges.so,$ranges -d plugin -D $out/insn-ranges-$run.log" \
+			"$config" bench ||
 			die "the $name kernel's bench boot failed (log: $out/console-bench.log)"
 		mv "$out/console-bench.log" "$out/console-bench-$run.log"
 	done
@@ -96,7 +97,7 @@ done
 for name in nozero base; do
 	for run in $(seq "$boots"); do
 		BUILD=$bench/$name TREE=$bench/$name/linux RESULTS=$bench/results \
-			STAGE_PREFIX="bench-$name-$run-" python3 "$REPO/scripts/qemu/boot-init.py" ppc32 cost ||
+			python3 "$REPO/scripts/qemu/boot-init.py" --prefix="bench-$name-$run-" ppc32 cost ||
 			die "the $name ppc32 kernel's getpid boot failed (log: $bench/$name/out/ppc32/console-cost.log)"
 	done
 done

@@ -3,8 +3,9 @@
 #
 # One step of check-series.sh's "git rebase -x": build HEAD incrementally
 # in the primary configurations, a row each; exit 0, so the rebase goes on.
+# usage: bisect-step.sh CONFIG_DIR (the .config of each configuration)
 . "$(dirname "$0")/../lib.sh"
-: "${cfgs:?run by check-series.sh}"
+cfgs=${1:?usage: bisect-step.sh CONFIG_DIR (run by check-series.sh)}
 
 i=$(git rev-list --count series-base..HEAD)
 subject=$(git log -1 --format=%s)

@@ -3,16 +3,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A maintainer's first look at the series, one result row per check; it
-# fails if any fails. CHECKS=quick (make test) leaves out the builds that
-# take minutes each: no-Rust, rustdoc, htmldocs and the bisect.
+# fails if any fails. "quick" (make test's) leaves out the builds that take
+# minutes each: no-Rust, rustdoc, htmldocs and the bisect.
+#
+# usage: check-series.sh [all|quick]
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
-case ${CHECKS:=all} in
+checks=${1:-all}
+case $checks in
 all|quick) ;;
-*) die "CHECKS=$CHECKS: all or quick" ;;
+*) die "usage: check-series.sh [all|quick]" ;;
 esac
-full() { [ "$CHECKS" = all ]; }
+full() { [ "$checks" = all ]; }
 
 JOBS=${JOBS:-$(nproc)}
 primary=$BUILD/out/ppc64le-rust
@@ -68,7 +71,7 @@ lint() {	# lint NAME MAKE-ARGS...: the build must pass with no warning or error
 }
 
 # The Rust builds to check: on each base, the configurations with Rust that
-# this run covers; with CHECKS=quick, only make test's with the helpers on,
+# this run covers; with quick, only make test's with the helpers on,
 # since the others build the same kernel crate without thread_setup.rs.
 which=(--make-test)
 series_rust=$(sed -n 's|^+++ b/\(.*\)\.rs$|\1.o|p' "$PATCHES"/*.patch | sort -u)
@@ -133,7 +136,7 @@ note "bisect: every patch of the series builds, incrementally (git rebase -x; pp
 # Each step starts from the configuration the suites were built with;
 # olddefconfig drops what a patch does not have yet (Rust before it is
 # enabled, the helper option before it exists).
-export cfgs=$BUILD/bisect-configs
+cfgs=$BUILD/bisect-configs
 mkdir -p "$cfgs"
 for c in ppc64le-rust ppc64le-c; do
 	[ -f "$BUILD/out/$c/.config" ] || die "$BUILD/out/$c is not built; run its suites first"
@@ -150,7 +153,7 @@ trap restore EXIT
 # base would touch the headers patch 1 changes, and every object would be
 # rebuilt. Patch 1 gets its step from a first "exec" line in the todo.
 # The step records its rows and never fails, so that every patch is built.
-step=$REPO/scripts/checks/bisect-step.sh
+step="$REPO/scripts/checks/bisect-step.sh $cfgs"
 first=$(git -C "$TREE" rev-list --reverse series-base..HEAD | head -n 1)
 git -C "$TREE" checkout -q --detach
 (cd "$TREE" && GIT_SEQUENCE_EDITOR="sed -i '1i exec $step'" git rebase -q -i -x "$step" "$first") \

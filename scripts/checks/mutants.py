@@ -5,7 +5,7 @@
 Each mutant edits thread_setup.rs in its configuration's tree, rebuilds
 and runs the suites: each of its tests, one seeing the helpers from outside
 and one of powerpc_thread_setup_rust, must not pass (fail, crash or never
-run). The file is restored whatever happens. MUTANTS_CONFIG=NAME runs only
+run). The file is restored whatever happens. "mutants.py CONFIG" runs only
 that configuration's mutants.
 """
 
@@ -111,9 +111,10 @@ def source(config):
     return path
 
 
-def main():
-    chosen = [m for m in MUTANTS if not os.environ.get('MUTANTS_CONFIG')
-              or m[1] == os.environ['MUTANTS_CONFIG']]
+def main(argv):
+    if len(argv) > 2 or argv[1:] and argv[1] not in {m[1] for m in MUTANTS}:
+        sys.exit(f'usage: mutants.py [{"|".join(dict.fromkeys(m[1] for m in MUTANTS))}]')
+    chosen = [m for m in MUTANTS if argv[1:] in ([], [m[1]])]
     originals = {}
     for name, config, _, _, edits in chosen:	# fail early on stale edits
         path = source(config)
@@ -182,4 +183,4 @@ def main():
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(main(sys.argv))

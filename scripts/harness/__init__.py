@@ -4,6 +4,7 @@
 The Makefile and lib.sh put scripts/ on PYTHONPATH for every script.
 """
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 PATCHES = REPO / 'arch-powerpc-patches'
 # Where the scripts work, with lib.sh's defaults: the Makefile exports them.
+# Besides these, scripts read only the make variables the Makefile lists;
+# everything else is on their command line.
 BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
 TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
 RESULTS = Path(os.environ.get('RESULTS', BUILD / 'results'))
@@ -22,3 +25,14 @@ def cli(main):
         sys.exit(main(sys.argv) or 0)
     except ValueError as e:
         sys.exit(f'error: {e}')
+
+
+def boot_options(parser):
+    """The options of run-kunit.py and boot-init.py: kunit.py's names where it has them."""
+    parser.add_argument('--prefix', default='', help='put before the stage name, as mainline-')
+    parser.add_argument('--timeout', type=int, default=os.environ.get('TIMEOUT') or None,
+                        help='seconds before qemu is killed (default: make\'s TIMEOUT)')
+    parser.add_argument('--kernel_args', action='append', default=[], metavar='ARG',
+                        help='a kernel command-line argument; may be repeated')
+    parser.add_argument('--qemu_args', action='append', default=[], metavar='ARGS',
+                        help='qemu arguments, split as a shell would; may be repeated')

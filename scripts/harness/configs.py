@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """The test configurations, from kunit/configurations.toml (the only parser).
 
-  configs.py names [BASE [--make-test]]   the configurations, in order; with BASE
-        (6.12.y or mainline) those it can build, with --make-test those make test runs
+  configs.py names [BASE [--make-test|NAME...]]   the configurations, in order; with
+        BASE (6.12.y or mainline) those it can build, with --make-test those make
+        test runs there, with NAMEs only those
   configs.py shell NAME   every field as conf_FIELD=value for bash's eval (lists
         space-separated), and conf_boots and conf_before_boots:
         the boot-init modes make mainline runs with and without the fixes
-  configs.py stages PREFIX [BASE [--make-test]]   the result stages a run over
+  configs.py stages PREFIX [BASE [--make-test|NAME...]]   the result stages a run over
         the configurations names chooses must leave (PREFIX "mainline-" for make mainline)
 """
 
@@ -72,21 +73,25 @@ def load(path=FILE):
     return out
 
 
-def on_base(configs, base=None, make_test=False):
-    """The configurations base can build (with make_test: those make test runs there)."""
+def on_base(configs, base=None, make_test=False, names=()):
+    """The configurations base can build (with make_test: those make test runs
+    there; with names: those of them)."""
     if base is None:
         return configs
     if base not in BASES:
         raise ValueError(f"unknown base '{base}' (have: {' '.join(BASES)})")
-    return {n: c for n, c in configs.items()
-            if base in (c.in_make_test if make_test else c.bases)}
+    chosen = {n: c for n, c in configs.items()
+              if base in (c.in_make_test if make_test else c.bases)}
+    if set(names) - set(chosen):
+        raise ValueError(f'{" ".join(sorted(set(names) - set(chosen)))}: not a configuration '
+                         f'of {base} (have: {" ".join(chosen)})')
+    return {n: c for n, c in chosen.items() if not names or n in names}
 
 
 def _chosen(args):
-    """on_base() over the command line's [BASE [--make-test]]."""
-    if len(args) > 2 or (len(args) == 2 and args[1] != '--make-test'):
-        sys.exit(__doc__.strip())
-    return on_base(load(), *args[:1], make_test=len(args) == 2)
+    """on_base() over the command line's [BASE [--make-test|NAME...]]."""
+    make_test = args[1:] == ['--make-test']
+    return on_base(load(), *args[:1], make_test=make_test, names=[] if make_test else args[1:])
 
 
 def get(name, path=FILE):

@@ -4,7 +4,9 @@
 as init, and judge it: kunit.py shuts the machine down right after the
 tests, so it can show neither init in user space nor a user-space test.
 
-usage: boot-init.py CONFIG [MODE]
+usage: boot-init.py [--prefix=P] [--timeout=S] [--kernel_args=A]... [--qemu_args=A]...
+                    CONFIG [MODE]
+
   init              /exec_entry checks the registers exec gave it (exit 0)
   user-regs         /user_regs, the selftest, must pass
   user-regs-before  without the fixes, it must fail naming a register
@@ -12,22 +14,19 @@ usage: boot-init.py CONFIG [MODE]
   stress            /stress_init for make stress: exit 0 and no splat
   load              /module_init loads and unloads the test module: its
                     suites must pass and no test thread may be left
-The verdict is also kept in RESULTS/<stage>.txt, for make series.
-Environment: BUILD, TREE, RESULTS, TIMEOUT, STAGE_PREFIX, QEMU_ARGS and
-KERNEL_ARGS (as run-kunit.py).
+The options are run-kunit.py's. The verdict is also kept in
+RESULTS/<stage>.txt, for make series.
 """
 
-import os
+import argparse
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
-from harness import BUILD, REPO, RESULTS, TREE, configs, progress, results
+from harness import BUILD, REPO, RESULTS, TREE, boot_options, configs, progress, results
 from verdict import judge_kunit
-
-TIMEOUT = int(os.environ.get('TIMEOUT') or 120)
-PREFIX = os.environ.get('STAGE_PREFIX', '')
 
 # make bench's counts must not move: one vCPU, the guest clock counting
 # instructions without waiting in real time when idle, and the same
@@ -86,7 +85,7 @@ def qemu_params(config_file):
     return scope['QEMU_ARCH']
 
 
-def boot(name, program, extra, kernel_args, log):
+def boot(name, program, extra, kernel_args, log, timeout):
     """The console of one boot, also kept in log."""
     params = qemu_params(REPO / 'kunit/qemu' / configs.get(name).qemu_config)
     kernel = BUILD / 'out' / name / params.kernel_path
@@ -95,18 +94,17 @@ def boot(name, program, extra, kernel_args, log):
     cmd = (['qemu-system-' + params.qemu_arch, '-nodefaults', '-m', '1024',
             '-kernel', str(kernel), '-append',
             ' '.join([params.kernel_command_line, f'rdinit={program}',
-                      'kunit.enable=0', 'panic=-1', *kernel_args,
-                      *os.environ.get('KERNEL_ARGS', '').split()]),
+                      'kunit.enable=0', 'panic=-1', *kernel_args]),
             '-no-reboot', '-nographic', '-serial', params.serial]
-           + params.extra_qemu_params + extra + os.environ.get('QEMU_ARGS', '').split())
-    rc = progress.run(f'booting {name} with {program}', cmd, log, timeout=TIMEOUT)
+           + params.extra_qemu_params + extra)
+    rc = progress.run(f'booting {name} with {program}', cmd, log, timeout=timeout)
     text = log.read_text(errors='replace')
     firmware = NO_FIRMWARE.search(text)
     if firmware:
         sys.exit(f'error: qemu has no firmware {firmware.group(1)} '
                  '(apt-get install qemu-system-data)')
     if rc is None:
-        text += f'\n[timed out after {TIMEOUT} s]\n'
+        text += f'\n[timed out after {timeout} s]\n'
         log.write_text(text)
     return text
 
@@ -242,12 +240,16 @@ def judge_stress(program, exited, text):
 
 
 def main():
-    if len(sys.argv) not in (2, 3) or (len(sys.argv) == 3 and sys.argv[2] not in MODES):
-        sys.exit(f'usage: boot-init.py CONFIG [{"|".join(MODES)}]')
-    name = sys.argv[1]
-    mode = sys.argv[2] if len(sys.argv) == 3 else 'init'
+    parser = argparse.ArgumentParser(usage=__doc__.split('\n\n')[1].strip()[7:])
+    parser.add_argument('config')
+    parser.add_argument('mode', nargs='?', default='init', choices=MODES)
+    boot_options(parser)
+    opts = parser.parse_args()
+    name, mode = opts.config, opts.mode
     program, extra, kernel_args = MODES[mode]
-    stage = f'{PREFIX}{name}-{mode}'
+    extra = extra + [a for args in opts.qemu_args for a in shlex.split(args)]
+    kernel_args = kernel_args + opts.kernel_args
+    stage = f'{opts.prefix}{name}-{mode}'
     try:
         configs.get(name)
     except ValueError as e:
@@ -256,7 +258,7 @@ def main():
         extra = [*extra, '-initrd', str(module_initrd(name))]
         kernel_args = [*kernel_args, f'module={configs.get(name).module}']
     log = BUILD / 'out' / name / f'console-{mode}.log'
-    text = boot(name, program, extra, kernel_args, log)
+    text = boot(name, program, extra, kernel_args, log, opts.timeout or 120)
     passed, failed, what = judge(mode, program, text, name)
     row = results.Row(stage, passed, failed)
     for line in what.splitlines()[:-1] if mode == 'load' else []:

@@ -3,8 +3,10 @@
 """Build a configuration with the kernel's kunit.py, run its KUnit suites
 under qemu, and judge the run (verdict/judge_kunit.py).
 
-usage: run-kunit.py CONFIG [suites|oops|before]
+usage: run-kunit.py [--prefix=P] [--timeout=S] [--kernel_args=A]... [--qemu_args=A]...
+                    CONFIG [suites|oops|before]
        run-kunit.py build TREE OUT CONFIG FRAGMENT...
+
   suites  every suite but the oopsing one (default)
   oops    powerpc_kthread_return alone, on the kernel "suites" built: it
           passes only if the BUG report names the shim
@@ -12,10 +14,11 @@ usage: run-kunit.py CONFIG [suites|oops|before]
           before_fails must fail, naming the register, and the rest pass
   build   build TREE into OUT with the fragments (kunit/FRAGMENT.kunitconfig)
           instead of the configuration's: the kernels of make bench and stress
-Environment: SUITE (a kunit.py filter glob), LLVM, JOBS, TIMEOUT, BUILD,
-TREE, RESULTS, KERNEL_ARGS and QEMU_ARGS (space-separated), STAGE_PREFIX.
+The options are kunit.py's, and --prefix goes before the stage name. Make
+variables read: SUITE (a kunit.py filter glob), LLVM, JOBS, TIMEOUT.
 """
 
+import argparse
 import os
 import re
 import subprocess
@@ -23,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import BUILD, REPO, RESULTS, TREE, cli, configs, progress
+from harness import BUILD, REPO, RESULTS, TREE, boot_options, cli, configs, progress
 from harness.bases import LIBCLANG
 from harness.series import prereqs
 from verdict import judge_kunit
@@ -81,18 +84,19 @@ def build(tree, out, name, fragments):
     print(f'==> built {out} in {time.monotonic() - start:.0f} s')
 
 
-def run(name, mode):
-    """Run and judge a configuration's suites; True if they passed."""
+def run(name, mode, opts):
+    """Run and judge a configuration's suites; True if they passed. opts:
+    boot_options()'s."""
     config = configs.get(name)
     base = prereqs(TREE)
     if base not in config.bases:
         raise ValueError(f'{name} builds only on {" ".join(config.bases)}, and {TREE} is '
-                         f'{base} (make mainline CONFIGS={name} runs it on mainline)')
+                         f'{base} (make mainline CONFIG={name} runs it on mainline)')
     out = BUILD / 'out' / (name + ('-llvm' if LLVM else ''))
-    stage = ENV.get('STAGE_PREFIX', '') + out.name
-    args = machine(config, out) + ['--timeout', ENV.get('TIMEOUT') or '300']
-    args += [f'--kernel_args={a}' for a in ENV.get('KERNEL_ARGS', '').split()]
-    args += [f'--qemu_args={a}' for a in ENV.get('QEMU_ARGS', '').split()]
+    stage = opts.prefix + out.name
+    args = machine(config, out) + ['--timeout', str(opts.timeout or 300)]
+    args += [f'--kernel_args={a}' for a in opts.kernel_args]
+    args += [f'--qemu_args={a}' for a in opts.qemu_args]
     criteria = {'suites': config.suites, 'allow_skip': config.allow_skip,
                 'filter_glob': ENV.get('SUITE', '')}
     if mode == 'oops':
@@ -118,8 +122,6 @@ def run(name, mode):
                             log_must_match=['exec_entry: ' + judge_kunit.LEAK.pattern])
             print(f'==> {stage}: without the leak fixes, {" ".join(config.before_fails)} '
                   'must fail')
-    else:
-        raise ValueError(f"unknown mode '{mode}' (suites, oops or before)")
     log, json, output = out / log, out / json, out / f'kunit-{mode}.out'
     json.unlink(missing_ok=True)
     start = time.monotonic()
@@ -135,12 +137,16 @@ def run(name, mode):
 
 
 def main(argv):
-    if len(argv) >= 5 and argv[1] == 'build':
-        build(Path(argv[2]).resolve(), Path(argv[3]).resolve(), argv[4], argv[5:])
-    elif len(argv) in (2, 3) and argv[1] != 'build':
-        return 0 if run(argv[1], argv[2] if len(argv) == 3 else 'suites') else 1
-    else:
-        sys.exit(__doc__.strip())
+    if argv[1:2] == ['build']:
+        if len(argv) < 5:
+            sys.exit(__doc__.strip())
+        return build(Path(argv[2]).resolve(), Path(argv[3]).resolve(), argv[4], argv[5:])
+    parser = argparse.ArgumentParser(usage=__doc__.split('\n\n')[1].strip()[7:])
+    parser.add_argument('config')
+    parser.add_argument('mode', nargs='?', default='suites', choices=('suites', 'oops', 'before'))
+    boot_options(parser)
+    opts = parser.parse_args(argv[1:])
+    return 0 if run(opts.config, opts.mode, opts) else 1
 
 
 if __name__ == '__main__':

@@ -4,13 +4,14 @@
 # Install the toolchain: Debian packages and a pinned bindgen-cli. Every tool
 # is checked first, so a second run installs nothing. Without root, a missing
 # tool is reported with the package that provides it.
+# usage: install-tools.sh [PACKAGES_TSV]   (default: packages.tsv beside it)
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 BINDGEN_VERSION=0.73.0
 
 # What to check, and the package that provides it.
-tools=$(grep -v '^#' "${SETUP_TOOLS:-$REPO/scripts/setup/packages.tsv}")
+tools=$(grep -v '^#' "${1:-$REPO/scripts/setup/packages.tsv}")
 
 have() {
 	case "$1" in

@@ -8,15 +8,15 @@
 #
 # usage: stress.sh short|full [CONFIG...]   (short is make test's; both
 #        kernels by default)
-# Environment: BUILD, TREE, RESULTS, JOBS, STAGE_PREFIX.
+# On mainline its stages are mainline-CONFIG-stress, as make test expects.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 variant=${1:-}
 case $variant in
-short)	amounts='stress_kthreads=3000 stress_execs=300 stress_forks=2000 stress_hotplug=5'
+short)	amounts=(stress_kthreads=3000 stress_execs=300 stress_forks=2000 stress_hotplug=5)
 	timeout=600 ;;
-full)	amounts='stress_kthreads=12500 stress_execs=3000 stress_forks=10000 stress_hotplug=30'
+full)	amounts=(stress_kthreads=12500 stress_execs=3000 stress_forks=10000 stress_hotplug=30)
 	timeout=1500 ;;
 *)	die "usage: stress.sh short|full [ppc64le-rust] [ppc64le-c]" ;;
 esac
@@ -26,6 +26,8 @@ stress=$BUILD/stress
 [ "$(series_py state "$TREE")" = current ] ||
 	die "$TREE does not have the current series; run make kunit first"
 base=$(python3 "$REPO/scripts/harness/bases.py" "$(kernel_version "$TREE")") || exit 1
+prefix=
+[ "$base" != mainline ] || prefix=mainline-
 
 worktree_with "$stress/linux" "$(git -C "$TREE" rev-parse HEAD)" "$REPO/kunit/stress/thread_stress.c"
 configs=("$@")
@@ -43,9 +45,10 @@ for config in "${configs[@]}"; do
 	note "stress ($variant): $config, $fragments${llvm:+, LLVM=$llvm}, on $(git -C "$TREE" log -1 --format=%s base)"
 	# shellcheck disable=SC2086 # the fragments are words
 	LLVM=$llvm build_kernel "$stress/linux" "$stress/out/$config" "$config" stress/debug $fragments
-	BUILD=$stress TREE=$stress/linux RESULTS=$RESULTS KERNEL_ARGS="$amounts" TIMEOUT=$timeout \
-		python3 "$REPO/scripts/qemu/boot-init.py" "$config" stress >/dev/null || rc=1
+	BUILD=$stress TREE=$stress/linux RESULTS=$RESULTS python3 "$REPO/scripts/qemu/boot-init.py" \
+		--prefix="$prefix" --timeout=$timeout "${amounts[@]/#/--kernel_args=}" \
+		"$config" stress >/dev/null || rc=1
 	echo "console: $stress/out/$config/console-stress.log"
-	cat "$RESULTS/${STAGE_PREFIX:-}$config-stress.txt"
+	cat "$RESULTS/$prefix$config-stress.txt"
 done
 exit $rc

@@ -216,14 +216,14 @@ printf '/nonexistent/powerpc64le-linux-gnu-gcc\tgcc-powerpc64le-linux-gnu\n' >"$
 chmod -R a+rX "$tmp"
 expect missing-tool 'apt-get install gcc-powerpc64le-linux-gnu' \
 	setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	env SETUP_TOOLS="$tmp/tools.tsv" bash "$REPO/scripts/setup/install-tools.sh"
+	bash "$REPO/scripts/setup/install-tools.sh" "$tmp/tools.tsv"
 
 if [ -f "$BUILD/out/ppc64le-rust/vmlinux" ]; then
 	note "a hanging qemu and a panicking kernel (on the built primary kernel)"
-	expect qemu-hang 'ppc64le-rust-oops: FAIL' env RESULTS=$tmp/r TIMEOUT=15 \
-		QEMU_ARGS=-S "$REPO/scripts/qemu/run-kunit.py" ppc64le-rust oops
-	expect kernel-panic 'ppc64le-rust-oops: FAIL' env RESULTS=$tmp/r TIMEOUT=60 \
-		KERNEL_ARGS=oops=panic "$REPO/scripts/qemu/run-kunit.py" ppc64le-rust oops
+	expect qemu-hang 'ppc64le-rust-oops: FAIL' env RESULTS=$tmp/r \
+		"$REPO/scripts/qemu/run-kunit.py" --timeout=15 --qemu_args=-S ppc64le-rust oops
+	expect kernel-panic 'ppc64le-rust-oops: FAIL' env RESULTS=$tmp/r \
+		"$REPO/scripts/qemu/run-kunit.py" --timeout=60 --kernel_args=oops=panic ppc64le-rust oops
 	if grep -q 'Kernel panic' "$BUILD/out/ppc64le-rust/console-oops.log"; then
 		passed=$((passed + 1)); echo "  PASS panic-log-kept: console log has the panic"
 	else
@@ -234,14 +234,14 @@ if [ -f "$BUILD/out/ppc64le-rust/vmlinux" ]; then
 	mkdir -p "$tmp/boot/out/ppc64le-rust"
 	ln -sf "$BUILD/out/ppc64le-rust/vmlinux" "$tmp/boot/out/ppc64le-rust/vmlinux"
 	expect boot-hang 'ppc64le-rust-init: FAIL: .*qemu killed after 10 s' env BUILD=$tmp/boot TREE=$TREE RESULTS=$tmp/r \
-		TIMEOUT=10 QEMU_ARGS=-S "$REPO/scripts/qemu/boot-init.py" ppc64le-rust init
+		"$REPO/scripts/qemu/boot-init.py" --timeout=10 --qemu_args=-S ppc64le-rust init
 	if grep -q 'timed out after 10 s' "$tmp/boot/out/ppc64le-rust/console-init.log"; then
 		passed=$((passed + 1)); echo "  PASS boot-hang-log-kept: the console log says it timed out"
 	else
 		failed=$((failed + 1)); echo "  FAIL boot-hang-log-kept: no time-out in the console log"
 	fi
 	expect firmware-missing 'apt-get install qemu-system-data' env BUILD=$tmp/boot TREE=$TREE RESULTS=$tmp/r \
-		QEMU_ARGS='-bios /nonexistent/slof.bin' "$REPO/scripts/qemu/boot-init.py" ppc64le-rust init
+		"$REPO/scripts/qemu/boot-init.py" --qemu_args='-bios /nonexistent/slof.bin' ppc64le-rust init
 else
 	echo "  (hang and panic cases need the primary kernel; they run after make kunit)"
 fi

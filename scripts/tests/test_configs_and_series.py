@@ -57,6 +57,13 @@ def test_make_test_runs_a_subset_on_each_base():
     assert configs.stages('', {}) == [] and configs.on_base(loaded) == loaded
 
 
+def test_make_mainline_config_chooses_one():
+    loaded = configs.load()
+    assert list(configs.on_base(loaded, 'mainline', names=['ppc32-rust'])) == ['ppc32-rust']
+    with pytest.raises(ValueError, match='ppc32-rust: not a configuration of 6.12.y'):
+        configs.on_base(loaded, '6.12.y', names=['ppc32-rust'])
+
+
 def test_unknown_base_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown base '6.6.y'"):
         configs.on_base(configs.load(), '6.6.y')

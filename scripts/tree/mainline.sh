@@ -3,12 +3,17 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make mainline: Debian's newest mainline source (mainline-source.sh), made
-# a git tree, "make apply" on it, then every configuration's stages, each
-# first without the leak fixes where it has before_fails (README, "What make
-# test runs", 4). Results go to $RESULTS as mainline-*.
+# a git tree, "make apply" on it, then the stages of the CONFIGs (default:
+# every configuration mainline builds), each first without the leak fixes
+# where it has before_fails (README, "What make test runs", 4). Results go to
+# $RESULTS as mainline-*.
+#
+# usage: mainline.sh [CONFIG...]
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
+# Checked before anything is fetched.
+configs=$(python3 "$REPO/scripts/harness/configs.py" names mainline "$@") || exit 1
 ML=$BUILD/mainline
 src=$ML/linux
 mkdir -p "$ML" "$RESULTS"
@@ -53,25 +58,26 @@ record mainline-apply 1 0
 echo "Linux $version (Debian $pkg $pkg_version)" >"$RESULTS/mainline-apply.txt"
 note "mainline: $(cat "$RESULTS/mainline-apply.txt"), series applied"
 
-export TREE=$src BUILD=$ML RESULTS STAGE_PREFIX=mainline-
+export TREE=$src BUILD=$ML RESULTS
+p=--prefix=mainline-
 rc=0
 # Interrupted while building a "before" kernel, the tree must still end on
 # the whole series.
 trap 'git -C "$src" checkout -q ppc-threads' EXIT
-for c in ${CONFIGS:-$(python3 "$REPO/scripts/harness/configs.py" names mainline)}; do
+for c in $configs; do
 	eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$c")"
 	if [ -n "$conf_before_fails" ]; then
 		git -C "$src" checkout -q without-leak-fixes
-		"$REPO/scripts/qemu/run-kunit.py" "$c" before || rc=1
+		"$REPO/scripts/qemu/run-kunit.py" "$p" "$c" before || rc=1
 		for mode in $conf_before_boots; do
-			"$REPO/scripts/qemu/boot-init.py" "$c" "$mode" || rc=1
+			"$REPO/scripts/qemu/boot-init.py" "$p" "$c" "$mode" || rc=1
 		done
 		git -C "$src" checkout -q ppc-threads
 	fi
-	"$REPO/scripts/qemu/run-kunit.py" "$c" || rc=1
-	"$REPO/scripts/qemu/run-kunit.py" "$c" oops || rc=1
+	"$REPO/scripts/qemu/run-kunit.py" "$p" "$c" || rc=1
+	"$REPO/scripts/qemu/run-kunit.py" "$p" "$c" oops || rc=1
 	for mode in $conf_boots; do
-		"$REPO/scripts/qemu/boot-init.py" "$c" "$mode" || rc=1
+		"$REPO/scripts/qemu/boot-init.py" "$p" "$c" "$mode" || rc=1
 	done
 done
 exit $rc

@@ -10,7 +10,7 @@
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
-TARBALL=${TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+tarball=/usr/src/linux-source-6.12.tar.xz
 
 mkdir -p "$BUILD"
 [ -z "${KSRC:-}" ] || check_kernel_tree "$KSRC" "KDIR=$KSRC"
@@ -22,9 +22,9 @@ if [ ! -d "$TREE/.git" ]; then
 		git clone -q --shared "$KSRC" "$TREE"
 		git -C "$TREE" tag base HEAD
 	else
-		[ -f "$TARBALL" ] || die "$TARBALL not found (apt-get install linux-source-6.12)"
+		[ -f "$tarball" ] || die "$tarball not found (apt-get install linux-source-6.12)"
 		pkg=$(dpkg-query -W -f '${Version}' linux-source-6.12 2>/dev/null || echo unknown)
-		import_source_tarball "$TARBALL" "$TREE" "Linux %v (Debian linux-source-6.12 $pkg)"
+		import_source_tarball "$tarball" "$TREE" "Linux %v (Debian linux-source-6.12 $pkg)"
 	fi
 fi
 
