@@ -49,12 +49,9 @@ done
 if full; then
 	note "the C path: ppc64le without Rust"
 	norust=$BUILD/out/ppc64le-norust
-	(cd "$TREE" && python3 tools/testing/kunit/kunit.py build --build_dir "$norust" \
-		--qemu_config "$REPO/kunit/qemu/ppc64le-pseries.py" \
-		--cross_compile powerpc64le-linux-gnu- --jobs "$JOBS" \
-		--kunitconfig "$REPO/kunit/kunitconfigs/base.kunitconfig" \
-		--kunitconfig "$REPO/kunit/kunitconfigs/builtin.kunitconfig" >"$norust.log" 2>&1)
-	check "build:ppc64le-norust" $? "log: $norust.log"
+	"$REPO/scripts/qemu/run-kunit.py" build "$TREE" "$norust" ppc64le-rust \
+		kunitconfigs/base kunitconfigs/builtin
+	check "build:ppc64le-norust" $? "log: $norust/build.log"
 fi
 
 # rustc warns on every object that mainline's powerpc -Ctarget-feature values
