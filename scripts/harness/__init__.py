@@ -27,8 +27,13 @@ def cli(main):
         sys.exit(f'error: {e}')
 
 
-def boot_options(parser):
-    """The options of run-kunit.py and boot-init.py: kunit.py's names where it has them."""
+def boot_args(argv, doc, modes):
+    """argv as run-kunit.py and boot-init.py take it: CONFIG, a MODE (modes[0]
+    if none) and the options, kunit.py's names where it has them; the usage
+    is doc's second paragraph."""
+    parser = argparse.ArgumentParser(usage=doc.split('\n\n')[1].strip()[len('usage: '):])
+    parser.add_argument('config')
+    parser.add_argument('mode', nargs='?', default=modes[0], choices=modes)
     parser.add_argument('--prefix', default='', help='put before the stage name, as mainline-')
     parser.add_argument('--timeout', type=int, default=os.environ.get('TIMEOUT') or None,
                         help='seconds before qemu is killed (default: make\'s TIMEOUT)')
@@ -36,3 +41,4 @@ def boot_options(parser):
                         help='a kernel command-line argument; may be repeated')
     parser.add_argument('--qemu_args', action='append', default=[], metavar='ARGS',
                         help='qemu arguments, split as a shell would; may be repeated')
+    return parser.parse_args(argv[1:])

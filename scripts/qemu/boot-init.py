@@ -18,14 +18,13 @@ The options are run-kunit.py's. The verdict is also kept in
 RESULTS/<stage>.txt, for make series.
 """
 
-import argparse
 import re
 import shlex
 import subprocess
 import sys
 from pathlib import Path
 
-from harness import BUILD, REPO, RESULTS, TREE, boot_options, configs, progress, results
+from harness import BUILD, REPO, RESULTS, TREE, boot_args, configs, progress, results
 from verdict import judge_kunit
 
 # make bench's counts must not move: one vCPU, the guest clock counting
@@ -240,11 +239,7 @@ def judge_stress(program, exited, text):
 
 
 def main():
-    parser = argparse.ArgumentParser(usage=__doc__.split('\n\n')[1].strip()[7:])
-    parser.add_argument('config')
-    parser.add_argument('mode', nargs='?', default='init', choices=MODES)
-    boot_options(parser)
-    opts = parser.parse_args()
+    opts = boot_args(sys.argv, __doc__, list(MODES))
     name, mode = opts.config, opts.mode
     program, extra, kernel_args = MODES[mode]
     extra = extra + [a for args in opts.qemu_args for a in shlex.split(args)]

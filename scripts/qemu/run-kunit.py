@@ -18,7 +18,6 @@ The options are kunit.py's, and --prefix goes before the stage name. Make
 variables read: SUITE (a kunit.py filter glob), LLVM, JOBS, TIMEOUT.
 """
 
-import argparse
 import os
 import re
 import subprocess
@@ -26,7 +25,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import BUILD, REPO, RESULTS, TREE, boot_options, cli, configs, progress
+from harness import BUILD, REPO, RESULTS, TREE, boot_args, cli, configs, progress
 from harness.bases import LIBCLANG
 from harness.series import prereqs
 from verdict import judge_kunit
@@ -86,7 +85,7 @@ def build(tree, out, name, fragments):
 
 def run(name, mode, opts):
     """Run and judge a configuration's suites; True if they passed. opts:
-    boot_options()'s."""
+    boot_args()'s."""
     config = configs.get(name)
     base = prereqs(TREE)
     if base not in config.bases:
@@ -141,11 +140,7 @@ def main(argv):
         if len(argv) < 5:
             sys.exit(__doc__.strip())
         return build(Path(argv[2]).resolve(), Path(argv[3]).resolve(), argv[4], argv[5:])
-    parser = argparse.ArgumentParser(usage=__doc__.split('\n\n')[1].strip()[7:])
-    parser.add_argument('config')
-    parser.add_argument('mode', nargs='?', default='suites', choices=('suites', 'oops', 'before'))
-    boot_options(parser)
-    opts = parser.parse_args(argv[1:])
+    opts = boot_args(argv, __doc__, ('suites', 'oops', 'before'))
     return 0 if run(opts.config, opts.mode, opts) else 1
 
 
