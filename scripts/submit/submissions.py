@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""make series: the two submissions, written by b4, in build/series.
+"""make series: the submissions, written by b4, in build/series.
 
-Splits the series as arch-powerpc-patches/submissions says (fixes/ and rfc/),
-enrolls each with b4 in a worktree of the mainline tree, fills in its cover
-letter from the last "make test", and checks the messages with git
-send-email --dry-run. README.md, "Submitting", explains it.
+Splits the series as arch-powerpc-patches/submissions says (bindgen/, fixes/
+and rfc/), enrolls each with b4 in a worktree of the mainline tree, fills in
+its cover letter from the last test runs, and checks the messages with git
+send-email --dry-run. It refuses to write a cover letter whose evidence is
+missing, and names the target that produces it. README.md, "Submitting",
+explains it.
 
 SENDER="Name <address>" replaces the placeholder author and Signed-off-by.
 """
@@ -31,8 +33,8 @@ WORK = BUILD / 'submit-tree'
 SEND_EMAIL = '/usr/lib/git-core/git-send-email'
 B4_VERSION = '0.16.0'
 B4_VENV = BUILD / 'b4-venv'
-GET_MAINTAINER = ['--nogit', '--nogit-fallback', '--nogit-chief-penguins', '--norolestats',
-                  '--no-keywords']
+# With keywords: the Rust and LLVM lists are reached through them.
+GET_MAINTAINER = ['--nogit', '--nogit-fallback', '--nogit-chief-penguins', '--norolestats']
 PLACEHOLDER_NAME = 'PPC Kernel Threads'
 PLACEHOLDER = f'{PLACEHOLDER_NAME} <ppc-kthreads@lists.example.org>'
 # Reviewers the RFC needs beyond arch/powerpc: found through these files.
@@ -80,9 +82,18 @@ def table(header, body):
     return '\n'.join([fmt(header), fmt(['-' * w for w in widths])] + [fmt(r) for r in body])
 
 
-def verdict(found, stage):
-    r = found.get(stage)
-    return f'{r.verdict} {r.passed}/{r.failed}/{r.skipped}' if r else 'not run'
+class Missing(list):
+    """The stages a cover letter needs whose results are missing."""
+
+    def get(self, found, stage):
+        if stage not in found:
+            self.append(stage)
+        return found.get(stage)
+
+
+def verdict(found, stage, missing):
+    r = missing.get(found, stage)
+    return f'{r.verdict} {r.passed}/{r.failed}/{r.skipped}' if r else '?'
 
 
 def registers(text):
@@ -95,39 +106,39 @@ def registers(text):
     return ' '.join(names + [r for r in ('ctr', 'lr', 'xer') if r in found])
 
 
-def fixes_matrix(found):
+def fixes_matrix(found, missing):
     lines = []
     # A module configuration tests the RFC's suites, not the fixes.
     for c in (c for c in configs.load().values() if not c.module):
         p = f'mainline-{c.name}'
         lines.append(f'  {c.name} ({c.machine})')
         if c.before_fails:
-            r = found.get(f'{p}-user-regs-before')
+            r = missing.get(found, f'{p}-user-regs-before')
             regs = registers(detail(f'{p}-user-regs-before'))
             sel = (f'user_regs fails ({regs})' if r and not r.failed and regs else
-                   'user_regs NOT RUN' if not r else 'user_regs DID NOT FAIL')
-            k = found.get(f'{p}-before')
+                   'user_regs DID NOT FAIL')
+            k = missing.get(found, f'{p}-before')
             kun = ('the KUnit exec test fails' if k and not k.failed else
-                   'KUnit NOT RUN' if not k else 'KUnit NOT AS EXPECTED')
-            lines += [f'    without 2 and 3: {sel},', f'                     {kun}']
+                   'KUnit NOT AS EXPECTED')
+            lines += [f'    without 1 and 2: {sel},', f'                     {kun}']
         else:
-            lines += ['    without 2 and 3: not built (INTERRUPT_SANITIZE_REGISTERS=y,',
+            lines += ['    without 1 and 2: not built (INTERRUPT_SANITIZE_REGISTERS=y,',
                       '                     so not affected)']
-        sel = found.get(f'{p}-user-regs')
-        sel = 'user_regs ' + ('passes' if sel and not sel.failed else
-                              'NOT RUN' if not sel else 'FAILS')
-        lines.append(f'    with 2 and 3:    {sel}, KUnit {verdict(found, p)} (pass/fail/skip)')
+        sel = missing.get(found, f'{p}-user-regs')
+        sel = 'user_regs ' + ('passes' if sel and not sel.failed else 'FAILS')
+        lines.append(f'    with 1 and 2:    {sel}, KUnit {verdict(found, p, missing)} '
+                     '(pass/fail/skip)')
     return '\n'.join(lines)
 
 
-def rfc_matrix(found):
+def rfc_matrix(found, missing):
     body = []
     for base, prefix in (('6.12.y', ''), ('mainline', 'mainline-')):
         for c in configs.on_base(configs.load(), base).values():
             p = prefix + c.name
-            body.append([f'{base}, {c.description}', verdict(found, p),
-                         verdict(found, p + '-oops'),
-                         verdict(found, p + '-load') if c.module else '-'])
+            body.append([f'{base}, {c.description}', verdict(found, p, missing),
+                         verdict(found, p + '-oops', missing),
+                         verdict(found, p + '-load', missing) if c.module else '-'])
     machines = '; '.join(f'{c.name}: {c.machine}' for c in configs.load().values())
     return (table(['base, configuration', 'KUnit p/f/s', 'oops test', 'module load'], body)
             + f'\n\nqemu machines: {machines}.')
@@ -143,7 +154,7 @@ def costs():
                  for row in ('kthread', 'umh', 'fork')}
         whole = bench['ratios']['cycle_from_setup']
     except (OSError, ValueError, KeyError):
-        return ('not measured (run make bench)',) * 2
+        return None, None
     before, after = getpid['boots']['nozero'][0], getpid['boots']['base'][0]
     return (f'ppc32: {before:.2f} -> {after:.2f} instructions, +{getpid["added"]:.2f} '
             f'({getpid["ratio"]:.4f}x; 6.12.y, make bench)',
@@ -228,7 +239,8 @@ def make_one(name, prefix, commits, cover, extra_files):
            EDITOR=f'{sys.executable} {Path(__file__).resolve()} --put-cover {OUT / name}.cover')
     b4_run('send', '--no-sign', '-o', str(out))
     mails = sorted(out.glob('*.eml'))
-    if len(mails) != len(commits) + 1:
+    # A single patch may go without a cover letter, its text below "---".
+    if len(mails) not in (len(commits) + 1, 1 if len(commits) == 1 else -1):
         die(f'{name}: b4 wrote {len(mails)} messages, want {len(commits)} patches and a cover')
     for mail in mails if sender() else []:
         # b4 sends From: the sender; the author line and sign-off follow.
@@ -302,21 +314,33 @@ def main():
         if (TREE / '.git').exists() else 'not prepared'
     checks = [r for n, r in found.items()
               if n.startswith('check:checkpatch:') and '/' not in n]
-    mut = found.get('mutants')
+    missing = Missing()
+    mut = missing.get(found, 'mutants')
+    if not checks:
+        missing.append('check-series')
+    missing.get(found, 'mainline-apply')
     getpid_cost, setup_cost = costs()
     fields = {
-        'mainline_base': detail('mainline-apply') or 'mainline (not tested yet)',
+        'mainline_base': detail('mainline-apply'),
         'base_subject': base,
         'date_note': 'one kernel per configuration, on 2 host cores:',
         'matrix': '',
         'cost': getpid_cost,
         'setup_cost': setup_cost,
-        'mutants': f'{mut.passed} killed, {mut.failed} survived' if mut else 'not run',
+        'mutants': f'{mut.passed} killed, {mut.failed} survived' if mut else '?',
         'checkpatch': (f'{len(checks)} of {len(checks)} patches clean (0 errors, '
                        '0 warnings, 0 checks)' if checks and
                        not any(r.failed for r in checks) else
-                       'not run' if not checks else 'REPORTS, see make check-series'),
+                       'REPORTS, see make check-series'),
     }
+
+    # Refused before build/series is touched.
+    matrices = {'fixes': fixes_matrix(found, missing), 'rfc': rfc_matrix(found, missing)}
+    if missing:
+        die(f'no results for {", ".join(missing)}: run "make test-full" and "make mainline" '
+            'first; make series writes no cover letter without its evidence')
+    if getpid_cost is None:
+        die('no make bench figures (build/bench/bench.json): run "make bench" first')
 
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
@@ -327,7 +351,7 @@ def main():
     done = 0
     for name, prefix, patches in parts:
         template = (PATCHES / f'cover-letter-{name}.txt').read_text()
-        fields['matrix'] = fixes_matrix(found) if name == 'fixes' else rfc_matrix(found)
+        fields['matrix'] = matrices.get(name, '')
         make_one(name, prefix, commits[done:done + len(patches)], cover_text(template, fields),
                  RFC_EXTRA_FILES if name == 'rfc' else ())
         done += len(patches)
