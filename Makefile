@@ -161,6 +161,8 @@ stage/%-user-regs: stage/%
 	$(call stage,$*-user-regs,scripts/qemu/boot-init.py $* user-regs)
 stage/%-load: stage/%
 	$(call stage,$*-load,scripts/qemu/boot-init.py $* load)
+stage/%-kaslr: stage/%
+	$(call stage,$*-kaslr,scripts/qemu/boot-init.py $* kaslr)
 stage/mainline:
 	$(call stage,mainline,scripts/tree/mainline.sh $(TEST_MAINLINE_CONFIGS))
 # The short stress variant, on each base's tree.

@@ -10,6 +10,8 @@
 #   /stress_init             kunit/stress/stress_init.c, init of make stress
 #   /module_init             kunit/module/module_init.c, loads and unloads the
 #                            test module (boot-init.py CONFIG load)
+#   /ctr_probe               kunit/kaslr/ctr_probe.c, what CTR gives away after
+#                            getpid() (boot-init.py CONFIG kaslr[-before])
 # Files are only rewritten when their content changes, so the kernel build
 # stays incremental.
 # usage: build-initramfs.sh CROSS_COMPILE OUTDIR
@@ -37,7 +39,8 @@ for prog in user_regs exec_entry; do
 	update "$out/$prog"
 done
 
-for src in bench/getpid_cost bench/thread_cost_init stress/stress_init module/module_init; do
+for src in bench/getpid_cost bench/thread_cost_init stress/stress_init module/module_init \
+	   kaslr/ctr_probe; do
 	prog=$(basename "$src")
 	"${cross}gcc" -static -O2 -Wall -Wextra -Werror \
 		-o "$out/$prog.new" "$REPO/kunit/$src.c"
@@ -56,5 +59,6 @@ file /getpid_cost $out/getpid_cost 0755 0 0
 file /thread_cost_init $out/thread_cost_init 0755 0 0
 file /stress_init $out/stress_init 0755 0 0
 file /module_init $out/module_init 0755 0 0
+file /ctr_probe $out/ctr_probe 0755 0 0
 LIST
 update "$out/list"

@@ -38,6 +38,7 @@ class Config:
     bases: tuple = ('6.12.y', 'mainline')
     module: str = ''
     module_suites: tuple = ()
+    kaslr: bool = False
 
 
 BASES = Config.bases
@@ -103,9 +104,10 @@ def get(name, path=FILE):
 
 def boot_modes(config, before=False):
     """The boot-init modes a configuration runs, with or without the fixes."""
+    kaslr = ['kaslr-before' if before else 'kaslr'] if config.kaslr else []
     if before:
-        return ['user-regs-before']
-    return ['load'] if config.module else ['init', 'user-regs']
+        return ['user-regs-before'] + kaslr
+    return (['load'] if config.module else ['init', 'user-regs']) + kaslr
 
 
 def stages(prefix='', configs=None):

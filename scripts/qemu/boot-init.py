@@ -14,6 +14,10 @@ usage: boot-init.py [--prefix=P] [--timeout=S] [--kernel_args=A]... [--qemu_args
   stress            /stress_init for make stress: exit 0 and no splat
   load              /module_init loads and unloads the test module: its
                     suites must pass and no test thread may be left
+  kaslr-before      without the fixes, /ctr_probe finds a kernel symbol's
+                    run-time address in CTR, off its System.map address by
+                    a KASLR offset that differs between two boots
+  kaslr             with them, /ctr_probe finds 0 in CTR
 The options are run-kunit.py's. The verdict is also kept in
 RESULTS/<stage>.txt, for make series.
 """
@@ -42,7 +46,12 @@ MODES = {
     'stress': ('/stress_init', ['-smp', '4', '-m', '2048'], []),
     # Built-in suites run at boot too, but for the one that oopses.
     'load': ('/module_init', [], ['kunit.enable=1', 'kunit.filter=module!=kthread_return_kunit']),
+    'kaslr-before': ('/ctr_probe', [], []),
+    'kaslr': ('/ctr_probe', [], []),
 }
+CTR_PROBE = re.compile(r'^ctr_probe: ctr (0x[0-9a-f]+|0) is (?:no kernel symbol|(\S+))$', re.M)
+# Boots of kaslr-before, until two of them show different offsets.
+KASLR_BOOTS = 3
 # What /module_init prints before loading the module: the module's KTAP
 # follows it on the console.
 LOADING = re.compile(r'^module_init: loading .*$', re.M)
@@ -173,6 +182,53 @@ def killed(text):
     return f', qemu killed after {m.group(1)} s' if m else ''
 
 
+def kaslr_offset(program, text, link):
+    """(the KASLR offset CTR gives away, what it showed) for one boot
+    without the fixes; the offset is None if CTR held no kernel symbol."""
+    exited = re.search(r'Attempted to kill init! exitcode=(0x[0-9a-f]+)', text)
+    not_run = init_errors(program, exited, text)
+    m = CTR_PROBE.search(text)
+    if not_run or not m:
+        return None, (not_run or [f'{program} printed no CTR'])[0]
+    ctr, symbol = int(m.group(1), 16), m.group(2)
+    if not symbol or symbol not in link:
+        return None, f'CTR {ctr:#x} is no symbol of System.map'
+    offset = ctr - link[symbol]
+    # The panic when init exits prints the kernel's own offset.
+    told = re.search(r'^Kernel Offset: (0x[0-9a-f]+) from', text, re.M)
+    if told and int(told.group(1), 16) != offset:
+        return None, f'CTR {ctr:#x} is {symbol}, but off by {offset:#x}, not the {told.group(1)} of the kernel'
+    return offset, f'CTR {ctr:#x} is {symbol}, linked at {link[symbol]:#x}: offset {offset:#x}'
+
+
+def judge_kaslr(mode, program, texts, link):
+    """(passed, failed, verdict) of the kaslr modes over their boots."""
+    if mode == 'kaslr':
+        m = CTR_PROBE.search(texts[0])
+        exited = re.search(r'Attempted to kill init! exitcode=(0x[0-9a-f]+)', texts[0])
+        not_run = init_errors(program, exited, texts[0]) or ([] if m else ['no CTR printed'])
+        if not_run:
+            return 0, 1, not_run[0]
+        if int(m.group(1), 16) == 0:
+            return 1, 0, 'CTR came back 0 after getpid(): nothing to give the base away'
+        return 0, 1, f'CTR came back {m.group(1)} after getpid() ({m.group(2) or "no symbol"})'
+    found = [kaslr_offset(program, text, link) for text in texts]
+    offsets = {offset for offset, _ in found if offset}
+    what = '; '.join(why for _, why in found)
+    if len(offsets) >= 2 and all(offset for offset, _ in found):
+        return 1, 0, f'the leaked CTR gives the randomised base away in every boot: {what}'
+    return 0, 1, f'CTR did not give two different KASLR offsets away: {what}'
+
+
+def system_map(name):
+    """{symbol: link-time address} from the build's System.map."""
+    link = {}
+    for line in (BUILD / 'out' / name / 'System.map').read_text().splitlines():
+        addr, _, symbol = line.split(maxsplit=2)
+        link.setdefault(symbol, int(addr, 16))
+    return link
+
+
 def judge(mode, program, text, name=''):
     """(passed, failed, verdict line) for one boot; name is the configuration,
     which only the load mode needs."""
@@ -253,8 +309,17 @@ def main():
         extra = [*extra, '-initrd', str(module_initrd(name))]
         kernel_args = [*kernel_args, f'module={configs.get(name).module}']
     log = BUILD / 'out' / name / f'console-{mode}.log'
-    text = boot(name, program, extra, kernel_args, log, opts.timeout or 120)
-    passed, failed, what = judge(mode, program, text, name)
+    if mode.startswith('kaslr'):
+        texts = []
+        for n in range(1, KASLR_BOOTS + 1 if mode == 'kaslr-before' else 2):
+            log = BUILD / 'out' / name / f'console-{mode}-{n}.log'
+            texts.append(boot(name, program, extra, kernel_args, log, opts.timeout or 120))
+            if n >= 2 and judge_kaslr(mode, program, texts, system_map(name))[0]:
+                break
+        passed, failed, what = judge_kaslr(mode, program, texts, system_map(name))
+    else:
+        text = boot(name, program, extra, kernel_args, log, opts.timeout or 120)
+        passed, failed, what = judge(mode, program, text, name)
     row = results.Row(stage, passed, failed)
     for line in what.splitlines()[:-1] if mode == 'load' else []:
         print(f'  {line}')
