@@ -161,6 +161,8 @@ stage/%-user-regs: stage/%
 	$(call stage,$*-user-regs,scripts/qemu/boot-init.py $* user-regs)
 stage/%-load: stage/%
 	$(call stage,$*-load,scripts/qemu/boot-init.py $* load)
+stage/%-user-regs-compat: stage/%
+	$(call stage,$*-user-regs-compat,scripts/qemu/boot-init.py $* user-regs-compat)
 stage/%-kaslr: stage/%
 	$(call stage,$*-kaslr,scripts/qemu/boot-init.py $* kaslr)
 stage/mainline:

@@ -13,7 +13,7 @@
  * its link-time address in System.map.
  */
 #include <stdio.h>
-#include <string.h>
+#include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
 
@@ -38,7 +38,8 @@ static unsigned long getpid_ctr(void)
 int main(void)
 {
 	unsigned long ctr = getpid_ctr(), addr;
-	char line[256], name[128], type;
+	char *line = NULL, name[128], type;
+	size_t size = 0;
 	FILE *f;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -49,13 +50,16 @@ int main(void)
 		perror("ctr_probe: /proc/kallsyms");
 		return 1;
 	}
-	while (fgets(line, sizeof(line), f)) {
+	/* getline(): Rust symbols can be longer than any fixed buffer. */
+	while (getline(&line, &size, f) > 0) {
 		if (sscanf(line, "%lx %c %127s", &addr, &type, name) == 3 &&
 		    addr == ctr && ctr) {
 			printf("ctr_probe: ctr %#lx is %s\n", ctr, name);
+			free(line);
 			return 0;
 		}
 	}
+	free(line);
 	printf("ctr_probe: ctr %#lx is no kernel symbol\n", ctr);
 	return 0;
 }

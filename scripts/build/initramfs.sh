@@ -12,14 +12,17 @@
 #                            test module (boot-init.py CONFIG load)
 #   /ctr_probe               kunit/kaslr/ctr_probe.c, what CTR gives away after
 #                            getpid() (boot-init.py CONFIG kaslr[-before])
+#   /compat/user_regs, /compat/exec_entry  the selftest again, 32-bit, with
+#                            COMPAT_CROSS: compat tasks of a 64-bit kernel
 # Files are only rewritten when their content changes, so the kernel build
 # stays incremental.
-# usage: build-initramfs.sh CROSS_COMPILE OUTDIR
+# usage: build-initramfs.sh CROSS_COMPILE OUTDIR [COMPAT_CROSS]
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
-[ $# -eq 2 ] || die "usage: $0 CROSS_COMPILE OUTDIR"
+[ $# -eq 2 ] || [ $# -eq 3 ] || die "usage: $0 CROSS_COMPILE OUTDIR [COMPAT_CROSS]"
 cross=$1
+compat=${3:-}
 out=$(mkdir -p "$2" && cd "$2" && pwd)
 command -v "${cross}gcc" >/dev/null || die "${cross}gcc not found (run make setup)"
 selftest=$TREE/tools/testing/selftests/powerpc/user_regs
@@ -30,14 +33,20 @@ update() {	# update DEST: move DEST.new over DEST if it differs
 }
 
 # The selftest's own Makefile, as a user builds it; static for the initramfs.
-mkdir -p "$out/selftest"
-make -s -C "$selftest" CROSS_COMPILE="$cross" LDFLAGS=-static \
-	OUTPUT="$out/selftest" ||
-	die "building $selftest failed"
-for prog in user_regs exec_entry; do
-	cp "$out/selftest/$prog" "$out/$prog.new"
-	update "$out/$prog"
-done
+selftest() {	# selftest CROSS_COMPILE DIR: user_regs and exec_entry in DIR
+	mkdir -p "$2/selftest"
+	make -s -C "$selftest" CROSS_COMPILE="$1" LDFLAGS=-static OUTPUT="$2/selftest" ||
+		die "building $selftest with $1 failed"
+	for prog in user_regs exec_entry; do
+		cp "$2/selftest/$prog" "$2/$prog.new"
+		update "$2/$prog"
+	done
+}
+selftest "$cross" "$out"
+if [ -n "$compat" ]; then
+	command -v "${compat}gcc" >/dev/null || die "${compat}gcc not found (run make setup)"
+	selftest "$compat" "$out/compat"
+fi
 
 for src in bench/getpid_cost bench/thread_cost_init stress/stress_init module/module_init \
 	   kaslr/ctr_probe; do
@@ -60,5 +69,10 @@ file /thread_cost_init $out/thread_cost_init 0755 0 0
 file /stress_init $out/stress_init 0755 0 0
 file /module_init $out/module_init 0755 0 0
 file /ctr_probe $out/ctr_probe 0755 0 0
+LIST
+[ -z "$compat" ] || cat >>"$out/list.new" <<LIST
+dir /compat 0755 0 0
+file /compat/user_regs $out/compat/user_regs 0755 0 0
+file /compat/exec_entry $out/compat/exec_entry 0755 0 0
 LIST
 update "$out/list"

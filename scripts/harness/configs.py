@@ -39,6 +39,7 @@ class Config:
     module: str = ''
     module_suites: tuple = ()
     kaslr: bool = False
+    compat: str = ''
 
 
 BASES = Config.bases
@@ -105,9 +106,11 @@ def get(name, path=FILE):
 def boot_modes(config, before=False):
     """The boot-init modes a configuration runs, with or without the fixes."""
     kaslr = ['kaslr-before' if before else 'kaslr'] if config.kaslr else []
+    compat = ['user-regs-compat-before' if before else 'user-regs-compat'] \
+        if config.compat else []
     if before:
-        return ['user-regs-before'] + kaslr
-    return (['load'] if config.module else ['init', 'user-regs']) + kaslr
+        return ['user-regs-before'] + compat + kaslr
+    return (['load'] if config.module else ['init', 'user-regs']) + compat + kaslr
 
 
 def stages(prefix='', configs=None):

@@ -47,7 +47,9 @@ def machine(config, out):
 def build_args(config, out, fragments):
     """machine(), and what a build needs: the initramfs, whose programs
     scripts/build/initramfs.sh builds from $TREE, and the fragments."""
-    if subprocess.run([REPO / 'scripts/build/initramfs.sh', config.cross, out / 'initramfs'],
+    compat = [config.compat] if config.compat else []
+    if subprocess.run([REPO / 'scripts/build/initramfs.sh', config.cross, out / 'initramfs',
+                       *compat],
                       env=dict(ENV, TREE=str(TREE))).returncode:
         sys.exit(1)
     return (machine(config, out)

@@ -82,17 +82,24 @@ def table(header, body):
     return '\n'.join([fmt(header), fmt(['-' * w for w in widths])] + [fmt(r) for r in body])
 
 
-class Missing(list):
-    """The stages a cover letter needs whose results are missing."""
+class Evidence:
+    """The results the cover letters cite, and of them those that are missing
+    and those that failed (a "before" row passes when it failed as it must)."""
+
+    def __init__(self):
+        self.missing, self.failed = [], []
 
     def get(self, found, stage):
-        if stage not in found:
-            self.append(stage)
-        return found.get(stage)
+        r = found.get(stage)
+        if r is None and stage not in self.missing:
+            self.missing.append(stage)
+        if r is not None and r.failed and stage not in self.failed:
+            self.failed.append(stage)
+        return r
 
 
-def verdict(found, stage, missing):
-    r = missing.get(found, stage)
+def verdict(found, stage, evidence):
+    r = evidence.get(found, stage)
     return f'{r.verdict} {r.passed}/{r.failed}/{r.skipped}' if r else '?'
 
 
@@ -106,39 +113,52 @@ def registers(text):
     return ' '.join(names + [r for r in ('ctr', 'lr', 'xer') if r in found])
 
 
-def fixes_matrix(found, missing):
+def offsets(text):
+    """The KASLR offsets a kaslr-before verdict names, as "0x1 and 0x2"."""
+    return ' and '.join(re.findall(r'offset (0x[0-9a-f]+)', text))
+
+
+def fixes_matrix(found, evidence):
     lines = []
     # A module configuration tests the RFC's suites, not the fixes.
     for c in (c for c in configs.load().values() if not c.module):
         p = f'mainline-{c.name}'
         lines.append(f'  {c.name} ({c.machine})')
         if c.before_fails:
-            r = missing.get(found, f'{p}-user-regs-before')
+            r = evidence.get(found, f'{p}-user-regs-before')
             regs = registers(detail(f'{p}-user-regs-before'))
             sel = (f'user_regs fails ({regs})' if r and not r.failed and regs else
                    'user_regs DID NOT FAIL')
-            k = missing.get(found, f'{p}-before')
+            k = evidence.get(found, f'{p}-before')
             kun = ('the KUnit exec test fails' if k and not k.failed else
                    'KUnit NOT AS EXPECTED')
             lines += [f'    without 1 and 2: {sel},', f'                     {kun}']
         else:
             lines += ['    without 1 and 2: not built (INTERRUPT_SANITIZE_REGISTERS=y,',
                       '                     so not affected)']
-        sel = missing.get(found, f'{p}-user-regs')
+        if c.kaslr and c.before_fails:
+            evidence.get(found, f'{p}-kaslr-before')
+            lines += ["                     CTR is sys_getpid's run-time address, off its",
+                      '                     link-time one by the KASLR offset: '
+                      f'{offsets(detail(f"{p}-kaslr-before"))} in two boots']
+        sel = evidence.get(found, f'{p}-user-regs')
         sel = 'user_regs ' + ('passes' if sel and not sel.failed else 'FAILS')
-        lines.append(f'    with 1 and 2:    {sel}, KUnit {verdict(found, p, missing)} '
+        lines.append(f'    with 1-3:        {sel}, KUnit {verdict(found, p, evidence)} '
                      '(pass/fail/skip)')
+        if c.kaslr:
+            evidence.get(found, f'{p}-kaslr')
+            lines.append('                     CTR is 0 after getpid()')
     return '\n'.join(lines)
 
 
-def rfc_matrix(found, missing):
+def rfc_matrix(found, evidence):
     body = []
     for base, prefix in (('6.12.y', ''), ('mainline', 'mainline-')):
         for c in configs.on_base(configs.load(), base).values():
             p = prefix + c.name
-            body.append([f'{base}, {c.description}', verdict(found, p, missing),
-                         verdict(found, p + '-oops', missing),
-                         verdict(found, p + '-load', missing) if c.module else '-'])
+            body.append([f'{base}, {c.description}', verdict(found, p, evidence),
+                         verdict(found, p + '-oops', evidence),
+                         verdict(found, p + '-load', evidence) if c.module else '-'])
     machines = '; '.join(f'{c.name}: {c.machine}' for c in configs.load().values())
     return (table(['base, configuration', 'KUnit p/f/s', 'oops test', 'module load'], body)
             + f'\n\nqemu machines: {machines}.')
@@ -153,17 +173,18 @@ def costs():
         setup = {row: [kernels[k]['setup'][row]['per_cycle'] for k in ('base', 'c', 'rust')]
                  for row in ('kthread', 'umh', 'fork')}
         whole = bench['ratios']['cycle_from_setup']
-    except (OSError, ValueError, KeyError):
+        before, after = getpid['boots']['nozero'][0], getpid['boots']['base'][0]
+        added, ratio, rust = getpid['added'], getpid['ratio'], whole['kthread']['rust/base']
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
         return None, None
-    before, after = getpid['boots']['nozero'][0], getpid['boots']['base'][0]
-    return (f'ppc32: {before:.2f} -> {after:.2f} instructions, +{getpid["added"]:.2f} '
-            f'({getpid["ratio"]:.4f}x; 6.12.y, make bench)',
+    return (f'ppc32: {before:.2f} -> {after:.2f} instructions, +{added:.2f} '
+            f'({ratio:.4f}x; 6.12.y, make bench)',
             'copy_thread() and the functions it calls run, per new kernel thread, '
             '{:.0f} instructions without this RFC, {:.0f} with its C helper and {:.0f} '
             'with the Rust one; per user-mode kernel thread, {:.0f}, {:.0f} and {:.0f}; per '
             'fork, {:.0f}, {:.0f} and {:.0f}'.format(*(n for row in setup.values() for n in row))
             + '. Against a whole kthread_run() and kthread_stop() cycle, Rust is '
-            f'{whole["kthread"]["rust/base"]:.4f}x the kernel without this RFC. (make bench: '
+            f'{rust:.4f}x the kernel without this RFC. (make bench: '
             'instructions counted under qemu, 6.12.y on ppc64le, the same in every boot.)')
 
 
@@ -254,7 +275,8 @@ def make_one(name, prefix, commits, cover, extra_files):
         die(f'git send-email --dry-run rejected {name}:\n{check.stderr}')
     head = mails[0].read_text().split('\n\n', 1)[0]
     to = len(re.findall(r'@', head.split('\nTo: ', 1)[1].split('\nCc: ')[0]))
-    print(f'series: {name}: [{prefix}] {len(commits)} patches and a cover letter in {out}; '
+    what = f'{len(commits)} patches and a cover letter' if len(commits) > 1 else 'one patch'
+    print(f'series: {name}: [{prefix}] {what} in {out}; '
           f'send-email --dry-run accepted them ({to} To)')
 
 
@@ -314,11 +336,11 @@ def main():
         if (TREE / '.git').exists() else 'not prepared'
     checks = [r for n, r in found.items()
               if n.startswith('check:checkpatch:') and '/' not in n]
-    missing = Missing()
-    mut = missing.get(found, 'mutants')
+    evidence = Evidence()
+    mut = evidence.get(found, 'mutants')
     if not checks:
-        missing.append('check-series')
-    missing.get(found, 'mainline-apply')
+        evidence.missing.append('check-series')
+    evidence.get(found, 'mainline-apply')
     getpid_cost, setup_cost = costs()
     fields = {
         'mainline_base': detail('mainline-apply'),
@@ -335,10 +357,13 @@ def main():
     }
 
     # Refused before build/series is touched.
-    matrices = {'fixes': fixes_matrix(found, missing), 'rfc': rfc_matrix(found, missing)}
-    if missing:
-        die(f'no results for {", ".join(missing)}: run "make test-full" and "make mainline" '
-            'first; make series writes no cover letter without its evidence')
+    matrices = {'fixes': fixes_matrix(found, evidence), 'rfc': rfc_matrix(found, evidence)}
+    if evidence.missing:
+        die(f'no results for {", ".join(evidence.missing)}: run "make test-full" and '
+            '"make mainline" first; make series writes no cover letter without its evidence')
+    if evidence.failed or any(r.failed for r in checks):
+        die(f'{", ".join(evidence.failed) or "checkpatch"} failed: make series writes no '
+            'cover letter that cites a failure')
     if getpid_cost is None:
         die('no make bench figures (build/bench/bench.json): run "make bench" first')
 

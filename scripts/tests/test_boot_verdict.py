@@ -100,3 +100,12 @@ def test_a_hung_qemu_is_named(boot_init):
         'init did not start /exec_entry, qemu killed after 600 s')
     assert boot_init.judge('stress', '/stress_init', text)[2].splitlines()[-1] == (
         'stress: FAIL (init did not start /stress_init, qemu killed after 600 s)')
+
+
+def test_a_compat_helper_without_the_fixes_gets_kernel_address_halves(boot_init, data):
+    # The selftest built 32-bit, as init of a big-endian ppc64 kernel.
+    text = (data / 'ppc64-be-user-regs-compat-before.log').read_text()
+    passed, failed, what = boot_init.judge('user-regs-compat-before', '/compat/user_regs', text)
+    assert (passed, failed) == (1, 0), what
+    assert 'r14 = 0x' in what and 'r15 = 0x' in what
+    assert boot_init.judge('user-regs-compat', '/compat/user_regs', text)[1] >= 1

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """make series: how the series is split, and no cover letter without evidence."""
 
+from harness.results import Row
 from submit import submissions
 
 
@@ -11,8 +12,19 @@ def test_three_submissions_the_build_fix_alone_first():
 
 
 def test_missing_evidence_is_named_not_written():
-    missing = submissions.Missing()
-    text = submissions.fixes_matrix({}, missing) + submissions.rfc_matrix({}, missing)
+    evidence = submissions.Evidence()
+    text = submissions.fixes_matrix({}, evidence) + submissions.rfc_matrix({}, evidence)
     assert 'NOT RUN' not in text and 'not run' not in text
-    assert 'mainline-ppc32-user-regs-before' in missing
-    assert 'ppc64le-rust' in missing and 'mainline-ppc64le-rust' in missing
+    assert 'mainline-ppc32-user-regs-before' in evidence.missing
+    assert 'ppc64le-rust' in evidence.missing and 'mainline-ppc64le-rust' in evidence.missing
+    assert 'mainline-ppc32-e500-kaslr-before' in evidence.missing
+    assert len(evidence.missing) == len(set(evidence.missing))
+
+
+def test_a_failed_result_is_named():
+    evidence = submissions.Evidence()
+    found = {'mainline-ppc32': Row('mainline-ppc32', 3, 1, 0),
+             'mainline-ppc32-user-regs-before': Row('mainline-ppc32-user-regs-before', 1, 0, 0)}
+    submissions.fixes_matrix(found, evidence)
+    assert evidence.failed == ['mainline-ppc32']
+    assert 'mainline-ppc32' not in evidence.missing
