@@ -200,7 +200,7 @@ def kaslr_offset(program, text, link):
         return None, f'CTR {ctr:#x} is no symbol of System.map'
     offset = ctr - link[symbol]
     # The panic when init exits prints the kernel's own offset, if any.
-    told = re.search(r'^(?:\[[ \d.]+\] )?Kernel Offset: (0x[0-9a-f]+) from', text, re.M)
+    told = re.search(r'^(?:\[[^\]]*\])*\s*Kernel Offset: (0x[0-9a-f]+) from', text, re.M)
     if (int(told.group(1), 16) if told else 0) != offset:
         return None, (f'CTR {ctr:#x} is {symbol}, off by {offset:#x}, but the kernel says '
                       f'{told.group(1) if told else "nothing"}')
@@ -318,12 +318,14 @@ def main():
     log = BUILD / 'out' / name / f'console-{mode}.log'
     if mode.startswith('kaslr'):
         texts = []
-        for old in (BUILD / 'out' / name).glob(f'console-{mode}-*.log'):
+        for old in (BUILD / 'out' / name).glob(f'console-{mode}-[0-9]*.log'):
             old.unlink()
         for n in range(1, KASLR_BOOTS + 1 if mode == 'kaslr-before' else 2):
             log = BUILD / 'out' / name / f'console-{mode}-{n}.log'
             texts.append(boot(name, program, extra, kernel_args, log, opts.timeout or 120))
-            if n >= 2 and judge_kaslr(mode, program, texts, system_map(name))[0]:
+            # Done when it passes, or when a boot that showed nothing fails it.
+            if (n >= 2 and judge_kaslr(mode, program, texts, system_map(name))[0]
+                    or kaslr_offset(program, texts[-1], system_map(name))[0] is None):
                 break
         passed, failed, what = judge_kaslr(mode, program, texts, system_map(name))
     else:

@@ -114,8 +114,9 @@ def registers(text):
 
 
 def offsets(text):
-    """The KASLR offsets a kaslr-before verdict names, as "0x1 and 0x2"."""
-    return ' and '.join(re.findall(r'offset (0x[0-9a-f]+)', text))
+    """The KASLR offsets a kaslr-before verdict names: "0x1 and 0x2 in 2 boots"."""
+    found = re.findall(r'offset (0x[0-9a-f]+)', text)
+    return f'{" and ".join(dict.fromkeys(found))} in {len(found)} boots'
 
 
 def fixes_matrix(found, evidence):
@@ -140,7 +141,7 @@ def fixes_matrix(found, evidence):
             evidence.get(found, f'{p}-kaslr-before')
             lines += ["                     CTR is sys_getpid's run-time address, off its",
                       '                     link-time one by the KASLR offset: '
-                      f'{offsets(detail(f"{p}-kaslr-before"))} in two boots']
+                      f'{offsets(detail(f"{p}-kaslr-before"))}']
         sel = evidence.get(found, f'{p}-user-regs')
         sel = 'user_regs ' + ('passes' if sel and not sel.failed else 'FAILS')
         lines.append(f'    with 1-3:        {sel}, KUnit {verdict(found, p, evidence)} '
@@ -148,6 +149,12 @@ def fixes_matrix(found, evidence):
         if c.kaslr:
             evidence.get(found, f'{p}-kaslr')
             lines.append('                     CTR is 0 after getpid()')
+        if c.compat:
+            evidence.get(found, f'{p}-user-regs-compat-before')
+            evidence.get(found, f'{p}-user-regs-compat')
+            regs = registers(detail(f'{p}-user-regs-compat-before'))
+            lines.append(f'    32-bit task:     user_regs fails ({regs}) without 1 and 2, '
+                         'passes with 1-3')
     return '\n'.join(lines)
 
 
@@ -166,7 +173,8 @@ def rfc_matrix(found, evidence):
 
 def costs():
     """(getpid() on ppc32 without and with the zeroing, thread set-up without
-    the RFC, with its C and with its Rust), as make bench counted them."""
+    the RFC, with its C and with its Rust), as make bench counted them; None
+    for both if bench.json is missing or not what make bench writes."""
     try:
         bench = json.loads((BUILD / 'bench' / 'bench.json').read_text())
         getpid, kernels = bench['getpid_ppc32'], bench['kernels']
@@ -175,17 +183,18 @@ def costs():
         whole = bench['ratios']['cycle_from_setup']
         before, after = getpid['boots']['nozero'][0], getpid['boots']['base'][0]
         added, ratio, rust = getpid['added'], getpid['ratio'], whole['kthread']['rust/base']
+        return (f'ppc32: {before:.2f} -> {after:.2f} instructions, +{added:.2f} '
+                f'({ratio:.4f}x; 6.12.y, make bench)',
+                'copy_thread() and the functions it calls run, per new kernel thread, '
+                '{:.0f} instructions without this RFC, {:.0f} with its C helper and {:.0f} '
+                'with the Rust one; per user-mode kernel thread, {:.0f}, {:.0f} and {:.0f}; '
+                'per fork, {:.0f}, {:.0f} and {:.0f}'.format(
+                    *(n for row in setup.values() for n in row))
+                + '. Against a whole kthread_run() and kthread_stop() cycle, Rust is '
+                f'{rust:.4f}x the kernel without this RFC. (make bench: '
+                'instructions counted under qemu, 6.12.y on ppc64le, the same in every boot.)')
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         return None, None
-    return (f'ppc32: {before:.2f} -> {after:.2f} instructions, +{added:.2f} '
-            f'({ratio:.4f}x; 6.12.y, make bench)',
-            'copy_thread() and the functions it calls run, per new kernel thread, '
-            '{:.0f} instructions without this RFC, {:.0f} with its C helper and {:.0f} '
-            'with the Rust one; per user-mode kernel thread, {:.0f}, {:.0f} and {:.0f}; per '
-            'fork, {:.0f}, {:.0f} and {:.0f}'.format(*(n for row in setup.values() for n in row))
-            + '. Against a whole kthread_run() and kthread_stop() cycle, Rust is '
-            f'{rust:.4f}x the kernel without this RFC. (make bench: '
-            'instructions counted under qemu, 6.12.y on ppc64le, the same in every boot.)')
 
 
 def b4():

@@ -129,3 +129,13 @@ def test_a_shared_prerequisite_is_one_fix_in_every_base(tmp_path):
         (tmp_path / base / number).write_text(text)
     [problem] = diverged(tmp_path)
     assert '6.12.y/' in problem and 'mainline/' in problem
+
+
+def test_every_stage_of_a_full_run_has_a_make_rule():
+    import subprocess
+    from harness import REPO, configs
+    names = configs.stages('', configs.on_base(configs.load(), '6.12.y'))
+    proc = subprocess.run(['make', '-n', '-C', str(REPO), *(f'stage/{n}' for n in names)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert 'ppc64-be-user-regs-compat' in names and 'ppc32-e500-kaslr' in names

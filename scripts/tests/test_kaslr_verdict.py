@@ -74,3 +74,10 @@ def test_real_boots_of_e500_before_and_after_the_fixes(boot_init, data):
     after = [(data / 'ppc32-e500-kaslr.log').read_text()]
     assert boot_init.judge_kaslr('kaslr', '/ctr_probe', after, link)[:2] == (1, 0)
     assert boot_init.judge_kaslr('kaslr', '/ctr_probe', before[:1], link)[:2] == (0, 1)
+
+
+def test_the_kernel_offset_line_with_printk_caller(boot_init):
+    told = '[    1.234567][    T1] Kernel Offset: {} from 0xc0000000\n'
+    texts = [boot('0xc1012340', 'sys_getpid') + told.format('0x1000000'),
+             boot('0xc2412340', 'sys_getpid') + told.format('0x2400000')]
+    assert boot_init.judge_kaslr('kaslr-before', '/ctr_probe', texts, LINK)[:2] == (1, 0)

@@ -18,6 +18,7 @@ def test_missing_evidence_is_named_not_written():
     assert 'mainline-ppc32-user-regs-before' in evidence.missing
     assert 'ppc64le-rust' in evidence.missing and 'mainline-ppc64le-rust' in evidence.missing
     assert 'mainline-ppc32-e500-kaslr-before' in evidence.missing
+    assert 'mainline-ppc64-be-user-regs-compat-before' in evidence.missing
     assert len(evidence.missing) == len(set(evidence.missing))
 
 
@@ -28,3 +29,8 @@ def test_a_failed_result_is_named():
     submissions.fixes_matrix(found, evidence)
     assert evidence.failed == ['mainline-ppc32']
     assert 'mainline-ppc32' not in evidence.missing
+
+
+def test_offsets_are_named_once_with_the_boots():
+    text = 'offset 0x1000; offset 0x1000; offset 0x2000'
+    assert submissions.offsets(text) == '0x1000 and 0x2000 in 3 boots'
