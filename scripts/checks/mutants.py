@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 
-from harness import BUILD, REPO, RESULTS, configs, results
+from harness import BUILD, REPO, RESULTS, configs, kernel_out, results
 
 TARGET = 'arch/powerpc/kernel/thread_setup.rs'
 SOFTE = 'registers(regs).softe = bindings::IRQS_ENABLED as c_ulong;'
@@ -147,13 +147,13 @@ def main(argv):
                 subprocess.run([str(REPO / 'scripts/qemu/run-kunit.py'), config],
                                env=env, stdout=f, stderr=subprocess.STDOUT)
             path.write_text(originals[path])
-            run_out = build / 'out' / config / 'kunit-suites.out'
+            run_out = kernel_out(config, build) / 'kunit-suites.out'
             built = 'Starting KUnit Kernel' in run_out.read_text(errors='replace')
-            console = build / 'out' / config / 'console.log'
+            console = kernel_out(config, build) / 'console.log'
             if built and console.exists():
                 shutil.copyfile(console, out / f'{name}.console.log')
             for test in tests:
-                status = status_of(test, build / 'out' / config / 'kunit.json')
+                status = status_of(test, kernel_out(config, build) / 'kunit.json')
                 if not built:
                     # A mutant that does not build proves nothing about the tests.
                     rows.append((name, test, 'no build', f'ERROR (see {log})'))

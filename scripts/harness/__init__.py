@@ -19,6 +19,14 @@ TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
 RESULTS = Path(os.environ.get('RESULTS', BUILD / 'results'))
 
 
+def kernel_out(name, build=None):
+    """A configuration's kernel output directory: BUILD/out/NAME, with
+    "-llvm" when make's LLVM is set, so that a kernel clang built and one
+    GCC built never share one. Every script finds a kernel here."""
+    llvm = '-llvm' if os.environ.get('LLVM') else ''
+    return (BUILD if build is None else Path(build)) / 'out' / f'{name}{llvm}'
+
+
 def cli(main):
     """Run a command-line main(argv): bad input (ValueError) is a one-line error."""
     try:

@@ -40,6 +40,13 @@ class Config:
     module_suites: tuple = ()
     kaslr: bool = False
     compat: str = ''
+    before_passes: bool = False
+
+    @property
+    def before(self):
+        """make mainline builds a "before" kernel: to show the leak, or
+        (before_passes) that a kernel without it passes the same checks."""
+        return bool(self.before_fails) or self.before_passes
 
 
 BASES = Config.bases
@@ -64,6 +71,9 @@ def load(path=FILE):
             out[name] = Config(name=name, **values)
         except TypeError as e:
             raise ValueError(f'{path}: [{name}]: {e}') from e
+        if out[name].before_fails and out[name].before_passes:
+            raise ValueError(f'{path}: [{name}]: before_fails and before_passes '
+                             'contradict each other')
         for field, allowed in (('bases', BASES), ('in_make_test', out[name].bases)):
             bad = set(getattr(out[name], field)) - set(allowed)
             if bad:
@@ -116,12 +126,12 @@ def boot_modes(config, before=False):
 def stages(prefix='', configs=None):
     """The result stages a run over the configurations leaves, in order. Only
     make mainline (prefix "mainline-") applies the series itself and builds the
-    "before" kernel of configurations with before_fails."""
+    "before" kernel (of configurations with before_fails or before_passes)."""
     mainline = prefix == 'mainline-'
     names = ['mainline-apply'] if mainline else []
     for c in (load() if configs is None else configs).values():
         p = prefix + c.name
-        if mainline and c.before_fails:
+        if mainline and c.before:
             names += [f'{p}-before'] + [f'{p}-{m}' for m in boot_modes(c, before=True)]
         names += [p, f'{p}-oops'] + [f'{p}-{m}' for m in boot_modes(c)]
     return names
@@ -138,7 +148,8 @@ def main(argv):
         print(' '.join(_chosen(argv[2:])))
     elif len(argv) == 3 and argv[1] == 'shell':
         config = get(argv[2])
-        values = {**asdict(config), 'boots': boot_modes(config),
+        values = {**asdict(config), 'before': 'y' if config.before else '',
+                  'boots': boot_modes(config),
                   'before_boots': boot_modes(config, before=True)}
         for k, v in values.items():
             print(f'conf_{k}={shlex.quote(str(_shell(v)))}')

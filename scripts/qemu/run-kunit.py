@@ -12,6 +12,7 @@ usage: run-kunit.py [--prefix=P] [--timeout=S] [--kernel_args=A]... [--qemu_args
           passes only if the BUG report names the shim
   before  the suites on a tree without the leak fixes: the configuration's
           before_fails must fail, naming the register, and the rest pass
+          (with before_passes, all of them pass)
   build   build TREE into OUT with the fragments (kunit/FRAGMENT.kunitconfig)
           instead of the configuration's: the kernels of make bench and stress
 The options are kunit.py's, and --prefix goes before the stage name. Make
@@ -25,7 +26,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import BUILD, REPO, RESULTS, TREE, boot_args, cli, configs, progress
+from harness import REPO, RESULTS, TREE, boot_args, cli, configs, kernel_out, progress
 from harness.bases import LIBCLANG
 from harness.series import prereqs
 from verdict import judge_kunit
@@ -93,7 +94,7 @@ def run(name, mode, opts):
     if base not in config.bases:
         raise ValueError(f'{name} builds only on {" ".join(config.bases)}, and {TREE} is '
                          f'{base} (make mainline CONFIG={name} runs it on mainline)')
-    out = BUILD / 'out' / (name + ('-llvm' if LLVM else ''))
+    out = kernel_out(name)
     stage = opts.prefix + out.name
     args = machine(config, out) + ['--timeout', str(opts.timeout or 300)]
     args += [f'--kernel_args={a}' for a in opts.kernel_args]
@@ -116,13 +117,18 @@ def run(name, mode, opts):
         command, log, json = 'run', 'console.log', 'kunit.json'
         print(f'==> {stage}: {config.description} on qemu {config.machine} (build: {out})')
         if mode == 'before':
-            if not config.before_fails:
-                raise ValueError(f'{name} has no before_fails: no leak to show')
+            if not config.before:
+                raise ValueError(f'{name} has neither before_fails nor before_passes: '
+                                 'no "before" kernel to judge')
             stage, log, json = f'{stage}-before', 'console-before.log', 'kunit-before.json'
-            criteria.update(must_fail=config.before_fails,
-                            log_must_match=['exec_entry: ' + judge_kunit.LEAK.pattern])
-            print(f'==> {stage}: without the leak fixes, {" ".join(config.before_fails)} '
-                  'must fail')
+            if config.before_fails:
+                criteria.update(must_fail=config.before_fails,
+                                log_must_match=['exec_entry: ' + judge_kunit.LEAK.pattern])
+                print(f'==> {stage}: without the leak fixes, {" ".join(config.before_fails)} '
+                      'must fail')
+            else:
+                print(f'==> {stage}: without the leak fixes, everything must pass: '
+                      'this kernel has no leak')
     log, json, output = out / log, out / json, out / f'kunit-{mode}.out'
     json.unlink(missing_ok=True)
     start = time.monotonic()

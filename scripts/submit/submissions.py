@@ -134,6 +134,12 @@ def fixes_matrix(found, evidence):
             kun = ('the KUnit exec test fails' if k and not k.failed else
                    'KUnit NOT AS EXPECTED')
             lines += [f'    without 1 and 2: {sel},', f'                     {kun}']
+        elif c.before_passes:
+            sel = evidence.get(found, f'{p}-user-regs-before')
+            k = evidence.get(found, f'{p}-before')
+            ok = sel and not sel.failed and k and not k.failed
+            lines += [f'    without 1 and 2: user_regs and KUnit {"pass" if ok else "FAIL"}',
+                      '                     (INTERRUPT_SANITIZE_REGISTERS=y: not affected)']
         else:
             lines += ['    without 1 and 2: not built (INTERRUPT_SANITIZE_REGISTERS=y,',
                       '                     so not affected)']

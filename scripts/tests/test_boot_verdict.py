@@ -24,6 +24,16 @@ def test_selftest_without_the_fixes_names_the_registers(boot_init, data):
     assert boot_init.judge('user-regs', '/user_regs', text)[1] >= 1
 
 
+def test_a_kernel_that_never_leaked_must_pass_without_the_fixes(boot_init, data):
+    # ppc64le-powernv has before_passes: its "before" boot is judged as a pass.
+    ok = (data / 'ppc64-be-user-regs.log').read_text()
+    passed, failed, what = boot_init.judge('user-regs-before', '/user_regs', ok,
+                                           'ppc64le-powernv')
+    assert (passed, failed) == (2, 0) and 'never leaked' in what, what
+    leaky = (data / 'ppc32-user-regs-before.log').read_text()
+    assert boot_init.judge('user-regs-before', '/user_regs', leaky, 'ppc64le-powernv')[1] >= 1
+
+
 def test_hang_and_missing_init_fail(boot_init):
     assert boot_init.judge('init', '/exec_entry', 'Run /exec_entry as init process\n')[1] == 1
     assert boot_init.judge('init', '/exec_entry', 'Kernel panic\n')[1] == 1
@@ -109,3 +119,16 @@ def test_a_compat_helper_without_the_fixes_gets_kernel_address_halves(boot_init,
     assert (passed, failed) == (1, 0), what
     assert 'r14 = 0x' in what and 'r15 = 0x' in what
     assert boot_init.judge('user-regs-compat', '/compat/user_regs', text)[1] >= 1
+
+
+def test_the_init_boots_use_the_kernel_the_suites_built(boot_init, monkeypatch, tmp_path):
+    # make kunit LLVM=1 builds BUILD/out/NAME-llvm: the boots must boot that one.
+    import harness
+
+    monkeypatch.setattr(harness, 'BUILD', tmp_path)
+    monkeypatch.setenv('LLVM', '1')
+    (tmp_path / 'out' / 'ppc32-llvm').mkdir(parents=True)
+    (tmp_path / 'out' / 'ppc32-llvm' / 'System.map').write_text('c0001000 T sys_getpid\n')
+    assert boot_init.system_map('ppc32') == {'sys_getpid': 0xc0001000}
+    monkeypatch.delenv('LLVM')
+    assert harness.kernel_out('ppc32') == tmp_path / 'out' / 'ppc32'

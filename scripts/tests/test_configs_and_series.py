@@ -36,8 +36,23 @@ def test_stages_follow_the_fields():
     assert not [s for s in plain + mainline if s.endswith('-cost')]  # make bench counts it
     assert mainline[0] == 'mainline-apply'
     for c in loaded.values():
-        assert (f'mainline-{c.name}-before' in mainline) == bool(c.before_fails)
+        assert (f'mainline-{c.name}-before' in mainline) == (bool(c.before_fails)
+                                                             or c.before_passes)
         assert f'{c.name}-oops' in plain
+
+
+def test_a_kernel_that_never_leaked_gets_a_before_row_that_must_pass(tmp_path):
+    f = tmp_path / 'c.toml'
+    plain = ('description = "d"\nqemu_config = "q"\nmachine = "m"\ncross = "c-"\n'
+             'kunitconfigs = ["base"]\nsuites = ["s"]\n')
+    f.write_text(f'[x]\n{plain}before_passes = true\n')
+    x = configs.load(f)['x']
+    assert x.before and not x.before_fails
+    assert configs.boot_modes(x, before=True) == ['user-regs-before']
+    assert 'mainline-x-before' in configs.stages('mainline-', {'x': x})
+    f.write_text(f'[x]\n{plain}before_passes = true\nbefore_fails = ["s.t"]\n')
+    with pytest.raises(ValueError, match='contradict'):
+        configs.load(f)
 
 
 def test_make_test_runs_a_subset_on_each_base():

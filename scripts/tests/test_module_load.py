@@ -15,7 +15,10 @@ CONFIG = 'ppc64le-module'
 def load(boot_init, data, tmp_path, monkeypatch):
     """judge() of the load mode on a console text, with the cases of the
     real run's kunit.py JSON, or of the one the test passes."""
-    monkeypatch.setattr(boot_init, 'BUILD', tmp_path)
+    import harness
+
+    monkeypatch.setattr(harness, 'BUILD', tmp_path)
+    monkeypatch.delenv('LLVM', raising=False)
     (tmp_path / 'out' / CONFIG).mkdir(parents=True)
     real = data / 'ppc64le-module-load.json'
 

@@ -5,7 +5,7 @@
 # make mainline: Debian's newest mainline source (mainline-source.sh), made
 # a git tree, "make apply" on it, then the stages of the CONFIGs (default:
 # every configuration mainline builds), each first without the leak fixes
-# where it has before_fails (README, "What make test runs", 4). Results go to
+# where it has before_fails or before_passes (README, "What make test runs", 4). Results go to
 # $RESULTS as mainline-*.
 #
 # usage: mainline.sh [CONFIG...]
@@ -66,7 +66,7 @@ rc=0
 trap 'git -C "$src" checkout -q ppc-threads' EXIT
 for c in $configs; do
 	eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$c")"
-	if [ -n "$conf_before_fails" ]; then
+	if [ -n "$conf_before" ]; then
 		git -C "$src" checkout -q without-leak-fixes
 		"$REPO/scripts/qemu/run-kunit.py" "$p" "$c" before || rc=1
 		for mode in $conf_before_boots; do
