@@ -29,6 +29,11 @@ kernel_version() {
 	make -s -C "$1" ARCH=powerpc kernelversion 2>/dev/null
 }
 
+# config_field NAME FIELD: one field of a configuration (harness/configs.py get).
+config_field() {
+	python3 "$REPO/scripts/harness/configs.py" get "$1" "$2"
+}
+
 # series_py ARGS...: the series' patch lists and stamps (harness/series.py).
 series_py() {
 	python3 "$REPO/scripts/harness/series.py" "$@"

@@ -1,5 +1,4 @@
 #!/bin/bash
-# shellcheck disable=SC2154 # conf_* come from configs.py shell
 # SPDX-License-Identifier: GPL-2.0
 #
 # A maintainer's first look at the series, one result row per check; it
@@ -79,10 +78,10 @@ for base in 6.12.y mainline; do
 	root=$BUILD src=$TREE
 	[ "$base" = mainline ] && root=$BUILD/mainline src=$BUILD/mainline/linux
 	for config in $(python3 "$REPO/scripts/harness/configs.py" names "$base" "${which[@]}"); do
-		eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$config")"
-		case " $conf_kunitconfigs " in *" rust "*) ;; *) continue ;; esac
-		case " $conf_kunitconfigs " in *" helpers-on "*) ;; *) full || continue ;; esac
-		out=$root/out/$config label=$base-$config cross=$conf_cross
+		fragments=$(config_field "$config" kunitconfigs)
+		case " $fragments " in *" rust "*) ;; *) continue ;; esac
+		case " $fragments " in *" helpers-on "*) ;; *) full || continue ;; esac
+		out=$root/out/$config label=$base-$config cross=$(config_field "$config" cross)
 		if [ ! -f "$out/vmlinux" ]; then
 			note "no Rust checks of $base $config: $out is not built"
 			continue

@@ -5,14 +5,14 @@
   configs.py names [BASE [--make-test|NAME...]]   the configurations, in order; with
         BASE (6.12.y or mainline) those it can build, with --make-test those make
         test runs there, with NAMEs only those
-  configs.py shell NAME   every field as conf_FIELD=value for bash's eval (lists
-        space-separated), and conf_boots and conf_before_boots:
-        the boot-init modes make mainline runs with and without the fixes
+  configs.py get NAME FIELD   one field of a configuration (a list space-separated;
+        a flag "y" or nothing), or boots and before_boots: the boot-init modes make
+        mainline runs with and without the fixes, or before: "y" if it builds a
+        "before" kernel
   configs.py stages PREFIX [BASE [--make-test|NAME...]]   the result stages a run over
         the configurations names chooses must leave (PREFIX "mainline-" for make mainline)
 """
 
-import shlex
 import sys
 import tomllib
 from dataclasses import asdict, dataclass, fields
@@ -140,19 +140,22 @@ def stages(prefix='', configs=None):
 def _shell(value):
     if isinstance(value, (tuple, list)):
         return ' '.join(value)
+    if isinstance(value, bool):
+        return 'y' if value else ''
     return value
 
 
 def main(argv):
     if len(argv) >= 2 and argv[1] == 'names':
         print(' '.join(_chosen(argv[2:])))
-    elif len(argv) == 3 and argv[1] == 'shell':
+    elif len(argv) == 4 and argv[1] == 'get':
         config = get(argv[2])
-        values = {**asdict(config), 'before': 'y' if config.before else '',
+        values = {**asdict(config), 'before': config.before,
                   'boots': boot_modes(config),
                   'before_boots': boot_modes(config, before=True)}
-        for k, v in values.items():
-            print(f'conf_{k}={shlex.quote(str(_shell(v)))}')
+        if argv[3] not in values:
+            raise ValueError(f"no field '{argv[3]}' (have: {' '.join(values)})")
+        print(_shell(values[argv[3]]))
     elif len(argv) >= 3 and argv[1] == 'stages':
         print(' '.join(stages(argv[2], _chosen(argv[3:]))))
     else:

@@ -1,5 +1,4 @@
 #!/bin/bash
-# shellcheck disable=SC2154 # conf_* come from configs.py shell
 # SPDX-License-Identifier: GPL-2.0
 #
 # make mainline: Debian's newest mainline source (mainline-source.sh), made
@@ -65,18 +64,17 @@ rc=0
 # the whole series.
 trap 'git -C "$src" checkout -q ppc-threads' EXIT
 for c in $configs; do
-	eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$c")"
-	if [ -n "$conf_before" ]; then
+	if [ -n "$(config_field "$c" before)" ]; then
 		git -C "$src" checkout -q without-leak-fixes
 		"$REPO/scripts/qemu/run-kunit.py" "$p" "$c" before || rc=1
-		for mode in $conf_before_boots; do
+		for mode in $(config_field "$c" before_boots); do
 			"$REPO/scripts/qemu/boot-init.py" "$p" "$c" "$mode" || rc=1
 		done
 		git -C "$src" checkout -q ppc-threads
 	fi
 	"$REPO/scripts/qemu/run-kunit.py" "$p" "$c" || rc=1
 	"$REPO/scripts/qemu/run-kunit.py" "$p" "$c" oops || rc=1
-	for mode in $conf_boots; do
+	for mode in $(config_field "$c" boots); do
 		"$REPO/scripts/qemu/boot-init.py" "$p" "$c" "$mode" || rc=1
 	done
 done
