@@ -70,7 +70,7 @@ stage = @echo "==> stage $(1)"; start=$$SECONDS; $(2); rc=$$?; \
 	| tee -a $(RESULTS)/times.txt; exit $$rc
 
 .PHONY: all help kunit test test-full setup tree export mutants check-series series \
-	apply mainline bad-input harness-tests bench stress clean
+	apply mainline bad-input harness-tests bench bench-upstream stress clean
 
 all: help
 
@@ -125,6 +125,11 @@ series:
 
 bench: tree
 	@scripts/bench/bench.sh
+
+# The kernel's own powerpc benchmarks alone, base against patched, on CONFIG
+# (make bench runs them on ppc32).
+bench-upstream: tree
+	@scripts/bench/upstream.sh $(CONFIG) $(or $(BOOTS),2)
 
 # The full variant on both bases; mainline's tree is make mainline's.
 STRESS_RESULTS := $(BUILD)/results-stress

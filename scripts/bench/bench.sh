@@ -1,18 +1,18 @@
 #!/bin/bash
-# shellcheck disable=SC2154 # conf_* come from configs.py shell
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench (README.md, "make bench"): builds the base, c and rust kernels
-# of the 6.12.y tree and the ppc32 base and nozero kernels of row (d), each in
-# a worktree build/bench/NAME/linux (never $TREE) with its output in the
-# layout of build/ (NAME/out/CONFIG), so that ccache serves what they share;
-# boots each BOOTS times and runs scripts/bench/report.py.
+# of the 6.12.y tree, each in a worktree build/bench/NAME/linux (never $TREE)
+# with its output in the layout of build/ (NAME/out/CONFIG), so that ccache
+# serves what they share; boots each BOOTS times and runs
+# scripts/bench/report.py. Then the kernel's own benchmarks on ppc32, base
+# against patched (scripts/bench/upstream.sh): the fixes' cost.
 # Make variables read: BUILD, TREE, JOBS, BOOTS (default 2), DEBIAN_MIRROR.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
 config=$(python3 "$REPO/scripts/harness/configs.py" names | awk '{print $1}')
-eval "$(python3 "$REPO/scripts/harness/configs.py" shell "$config")"
+cross=$(config_field "$config" cross)
 bench=$BUILD/bench
 boots=${BOOTS:-2}
 [ -d "$TREE/.git" ] || die "$TREE is not prepared; run make kunit first"
@@ -32,10 +32,6 @@ commit_before() {
 # base: the series up to the RFC's first patch, which submissions names.
 rfc=$(awk -F'\t' '$1 == "rfc" { print $3 }' "$PATCHES/submissions")
 before=$(commit_before "$rfc" "the RFC's first patch")
-# nozero: the fixes up to the one that zeroes registers on ppc32 syscall exit.
-zeroing=$(grep -x -- 'powerpc-32-Zero-volatile-.*' "$PATCHES/leak-fixes") ||
-	die "$PATCHES/leak-fixes names no ppc32 syscall-exit zeroing patch"
-nozero=$(commit_before "$zeroing" "the zeroing patch")
 git -C "$TREE" worktree prune
 
 build() {	# build NAME CONFIG KUNITCONFIG...: build/bench/NAME/out/CONFIG
@@ -71,19 +67,16 @@ cost=$REPO/kunit/bench/thread_cost.c
 worktree_with "$bench/base/linux" "$before" "$cost"
 worktree_with "$bench/c/linux" "$series" "$cost"
 worktree_with "$bench/rust/linux" "$series" "$cost"
-worktree_with "$bench/nozero/linux" "$nozero" "$cost"
 build base "$config" bench/bench
 build c "$config" bench/bench kunitconfigs/helpers-off
 build rust "$config" bench/bench kunitconfigs/helpers-on
-build base ppc32 bench/getpid
-build nozero ppc32 bench/getpid
 
 plugin
 mkdir -p "$bench/results"
 for name in base c rust; do
 	out=$bench/$name/out/$config
 	ranges=$(python3 "$REPO/scripts/bench/report.py" ranges "$bench/base/out/$config/vmlinux" \
-		 "$out/vmlinux" "$conf_cross")
+		 "$out/vmlinux" "$cross")
 	for run in $(seq "$boots"); do
 		rm -f "$out/insn-ranges-$run.log"
 		BUILD=$bench/$name TREE=$bench/$name/linux RESULTS=$bench/results \
@@ -94,12 +87,9 @@ for name in base c rust; do
 		mv "$out/console-bench.log" "$out/console-bench-$run.log"
 	done
 done
-for name in nozero base; do
-	for run in $(seq "$boots"); do
-		BUILD=$bench/$name TREE=$bench/$name/linux RESULTS=$bench/results \
-			python3 "$REPO/scripts/qemu/boot-init.py" --prefix="bench-$name-$run-" ppc32 cost ||
-			die "the $name ppc32 kernel's getpid boot failed (log: $bench/$name/out/ppc32/console-cost.log)"
-	done
-done
 echo
-python3 "$REPO/scripts/bench/report.py" "$bench" "$config" "$conf_cross" "$boots"
+rc=0
+python3 "$REPO/scripts/bench/report.py" "$bench" "$config" "$cross" "$boots" || rc=1
+echo
+"$REPO/scripts/bench/upstream.sh" ppc32 "$boots" || rc=1
+exit $rc

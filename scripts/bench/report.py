@@ -31,9 +31,6 @@ ROWS = {
 SETUP_ROWS = ('kthread', 'umh')
 # The ratio columns of the tables, with their widths.
 RATIOS = (('c/base', 8), ('rust/base', 9), ('rust/c', 8))
-# Row (d): the ppc32 kernels of the fixes, as bench.sh names them.
-ZEROING = {'nozero': 'without the syscall-exit zeroing', 'base': 'with it (the fixes)'}
-GETPID = re.compile(r'^getpid_cost: ([\d.]+) instructions per getpid', re.M)
 ENTRY = 'copy_thread'
 # boot-init.py's bench verdict reads the same lines.
 BOOT_INIT = Path(__file__).resolve().parents[1] / 'qemu' / 'boot-init.py'
@@ -132,20 +129,6 @@ def dynamic_cost(out, runs):
     return rows
 
 
-def getpid_cost(bench, runs):
-    """Row (d): {kernel: [instructions per getpid() in each boot]}."""
-    figures = {}
-    for k in ZEROING:
-        for run in range(1, runs + 1):
-            f = bench / 'results' / f'bench-{k}-{run}-ppc32-cost.txt'
-            m = GETPID.search(f.read_text()) if f.is_file() else None
-            if m is None:
-                sys.exit(f'error: {f}: no getpid_cost figure: make bench boots the {k} '
-                         'ppc32 kernel')
-            figures.setdefault(k, []).append(float(m.group(1)))
-    return figures
-
-
 def ratio_table(title, report, part, unit):
     """Prints one table of the per-cycle figures of report's part; returns its ratios."""
     print(title)
@@ -200,20 +183,9 @@ def main(argv):
     spread = max(r['dynamic'][row]['spread'] for r in report.values() for row in ROWS)
     print(f'  blocks of one boot differ by up to {100 * spread:.2f}% in all guest instructions')
 
-    getpid = getpid_cost(bench, runs)
-    print(f'==> (d) instructions per getpid() on ppc32 (g3beige, qemu -icount, {runs} boots)')
-    for k, what in ZEROING.items():
-        print(f'  {what:<34} {getpid[k][0]:8.2f}')
-    zero = {'added': getpid['base'][0] - getpid['nozero'][0],
-            'ratio': getpid['base'][0] / getpid['nozero'][0]}
-    print(f'  the zeroing costs {zero["added"]:.2f} instructions a call, '
-          f'ratio {zero["ratio"]:.4f}')
-    print()
-
     unstable = [f'{k} {what} {row}: {r[what][row]["runs"]}'
                 for k, r in report.items() for what in ('setup', 'dynamic') for row in ROWS
                 if any(c != r[what][row]['runs'][0] for c in r[what][row]['runs'])]
-    unstable += [f'{k} getpid: {g}' for k, g in getpid.items() if len(set(g)) > 1]
     if unstable:
         print('  the boots disagree: ' + '; '.join(unstable))
     else:
@@ -233,7 +205,6 @@ def main(argv):
     (bench / 'bench.json').write_text(json.dumps(
         {'config': config, 'boots': runs, 'kernels': report,
          'ratios': {'setup': setup, 'whole': whole, 'cycle_from_setup': cycle},
-         'getpid_ppc32': {'boots': getpid, **zero},
          'thread_setup_ratio': final, 'repeatable': not unstable}, indent=2) + '\n')
     print(f'  JSON: {bench / "bench.json"}')
     print('  (thread-setup ratio: set-up instructions per cycle, the larger of rows (a) and (b))')

@@ -5,7 +5,6 @@
 # cross compiler, and write the initramfs list:
 #   /user_regs, /exec_entry  the tree's tools/testing/selftests/powerpc/user_regs
 #                            (exec_entry is also what the KUnit exec test runs)
-#   /getpid_cost             kunit/bench/getpid_cost.c, for qemu -icount runs
 #   /thread_cost_init        kunit/bench/thread_cost_init.c, init of make bench
 #   /stress_init             kunit/stress/stress_init.c, init of make stress
 #   /module_init             kunit/module/module_init.c, loads and unloads the
@@ -48,7 +47,7 @@ if [ -n "$compat" ]; then
 	selftest "$compat" "$out/compat"
 fi
 
-for src in bench/getpid_cost bench/thread_cost_init stress/stress_init module/module_init \
+for src in bench/thread_cost_init stress/stress_init module/module_init \
 	   kaslr/ctr_probe; do
 	prog=$(basename "$src")
 	"${cross}gcc" -static -O2 -Wall -Wextra -Werror \
@@ -64,7 +63,6 @@ dir /sys 0755 0 0
 dir /tmp 1777 0 0
 file /user_regs $out/user_regs 0755 0 0
 file /exec_entry $out/exec_entry 0755 0 0
-file /getpid_cost $out/getpid_cost 0755 0 0
 file /thread_cost_init $out/thread_cost_init 0755 0 0
 file /stress_init $out/stress_init 0755 0 0
 file /module_init $out/module_init 0755 0 0

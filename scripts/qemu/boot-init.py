@@ -13,7 +13,9 @@ usage: boot-init.py [--prefix=P] [--timeout=S] [--kernel_args=A]... [--qemu_args
                     pass, for a configuration with before_passes)
   user-regs-compat[-before]  the same with /compat/user_regs, the selftest
                     built 32-bit: a compat task of a 64-bit kernel
-  bench, cost       /thread_cost_init, /getpid_cost: make bench's counts
+  bench             /thread_cost_init: make bench's counts
+  upstream          /upstream_init runs the kernel's powerpc benchmarks from
+                    the initrd that --qemu_args gives (scripts/bench/upstream.sh)
   stress            /stress_init for make stress: exit 0 and no splat
   load              /module_init loads and unloads the test module: its
                     suites must pass and no test thread may be left
@@ -46,8 +48,8 @@ MODES = {
     'user-regs-before': ('/user_regs', [], []),
     'user-regs-compat': ('/compat/user_regs', [], []),
     'user-regs-compat-before': ('/compat/user_regs', [], []),
-    'cost': ('/getpid_cost', *BENCH),
     'bench': ('/thread_cost_init', *BENCH),
+    'upstream': ('/upstream_init', *BENCH),
     'stress': ('/stress_init', ['-smp', '4', '-m', '2048'], []),
     # Built-in suites run at boot too, but for the one that oopses.
     'load': ('/module_init', [], ['kunit.enable=1', 'kunit.filter=module!=kthread_return_kunit']),
@@ -61,6 +63,9 @@ KASLR_BOOTS = 4
 # What /module_init prints before loading the module: the module's KTAP
 # follows it on the console.
 LOADING = re.compile(r'^module_init: loading .*$', re.M)
+# One program /upstream_init ran: its arguments, its output, its wait status.
+UPSTREAM_RUN = re.compile(r'^upstream_bench: run ([^\n]*)\n(.*?)^upstream_bench: \S+ exited (0x[0-9a-f]+|0)$',
+                          re.M | re.S)
 # What /thread_cost_init prints, one line per measured cycle.
 BENCH_LINE = re.compile(r'^thread_cost: (\w+) (\d+) cycles (\d+) instructions$', re.M)
 BENCH_ROWS = ('kthread', 'umh', 'fork')
@@ -269,23 +274,46 @@ def judge(mode, program, text, name=''):
         if code == 0:
             return 0, 1, 'user_regs passed on a kernel without the fixes'
         return 0, 1, f'user_regs failed ({m.group(1)}) without naming a register'
-    if mode == 'bench':
-        rows = {m.group(1): m.group(0) for m in BENCH_LINE.finditer(text)}
-        if code == 0 and all(r in rows for r in BENCH_ROWS):
-            return 1, 0, '; '.join(rows[r] for r in BENCH_ROWS)
-        failed = re.findall(r'^thread_cost: .*fail.*$', text, re.M)
-        return 0, 1, f'thread_cost_init failed: {"; ".join(failed) or m.group(1)}'
-    # cost
-    figure = re.search(r'^getpid_cost: .*$', text, re.M)
-    if code == 0 and figure:
-        return 1, 0, figure.group(0)
-    return 0, 1, 'getpid_cost printed no figure'
+    if mode == 'upstream':
+        return judge_upstream(program, m, text)
+    # bench
+    rows = {m.group(1): m.group(0) for m in BENCH_LINE.finditer(text)}
+    if code == 0 and all(r in rows for r in BENCH_ROWS):
+        return 1, 0, '; '.join(rows[r] for r in BENCH_ROWS)
+    failed = re.findall(r'^thread_cost: .*fail.*$', text, re.M)
+    return 0, 1, f'thread_cost_init failed: {"; ".join(failed) or m.group(1)}'
 
 
 def splats(text):
     """{kind: count} of the reports in SPLATS on the console."""
     found = {kind: len(re.findall(pattern, text)) for kind, pattern in SPLATS.items()}
     return {kind: n for kind, n in found.items() if n}
+
+
+def judge_upstream(program, exited, text):
+    """Each benchmark /upstream_init ran, a line each: its arguments, then
+    "exited 0x0:" and the figures it printed (null_syscall's, or the counts
+    per guest second), or why it failed; last, how many failed."""
+    lines, failed = [], 0
+    for run in UPSTREAM_RUN.finditer(text):
+        args, body, status = run.group(1), run.group(2), run.group(3)
+        figures = re.findall(r'^\s*([\d.]+) ns\s', body, re.M) or re.findall(r'^(\d+)$', body, re.M)
+        bad = int(status, 16) != 0 or not figures
+        failed += bad
+        # The reason: perror()'s line, or the kernel's report of the signal.
+        said = [line.strip() for line in body.splitlines() if line.strip()
+                and not re.match(r'\d+$|Using |\S+\[\d+\]: code: ', line.strip())]
+        why = said[0] if said else 'no figures'
+        lines.append(f'{args}: exited {status}: '
+                     + (f'FAIL {why}' if bad else ' '.join(figures)))
+    not_run = init_errors(program, exited, text)
+    if not lines:
+        not_run = not_run or ['ran no benchmark']
+    problems = failed + len(not_run)
+    lines += [f'FAIL {e}' for e in not_run]
+    lines.append(f'upstream benchmarks: {len(lines) - len(not_run) - failed} ran, '
+                 f'{problems} failed')
+    return (0, 1, '\n'.join(lines)) if problems else (1, 0, '\n'.join(lines))
 
 
 def judge_stress(program, exited, text):
@@ -335,7 +363,7 @@ def main():
         text = boot(name, program, extra, kernel_args, log, opts.timeout or 120)
         passed, failed, what = judge(mode, program, text, name)
     row = results.Row(stage, passed, failed)
-    for line in what.splitlines()[:-1] if mode == 'load' else []:
+    for line in what.splitlines()[:-1] if mode in ('load', 'upstream') else []:
         print(f'  {line}')
     print(f'{stage}: {row.verdict}: {what.splitlines()[-1]} (log: {log})')
     results.write(RESULTS, stage, [row], detail=what)

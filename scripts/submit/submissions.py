@@ -140,9 +140,12 @@ def fixes_matrix(found, evidence):
             ok = sel and not sel.failed and k and not k.failed
             lines += [f'    without 1 and 2: user_regs and KUnit {"pass" if ok else "FAIL"}',
                       '                     (INTERRUPT_SANITIZE_REGISTERS=y: not affected)']
-        else:
+        elif c.cross.startswith('powerpc64le'):
             lines += ['    without 1 and 2: not built (INTERRUPT_SANITIZE_REGISTERS=y,',
                       '                     so not affected)']
+        else:
+            lines += ['    without 1 and 2: not built (the same machine\'s C configuration',
+                      '                     has that row)']
         if c.kaslr and c.before_fails:
             evidence.get(found, f'{p}-kaslr-before')
             lines += ["                     CTR is sys_getpid's run-time address, off its",
@@ -178,29 +181,39 @@ def rfc_matrix(found, evidence):
 
 
 def costs():
-    """(getpid() on ppc32 without and with the zeroing, thread set-up without
-    the RFC, with its C and with its Rust), as make bench counted them; None
-    for both if bench.json is missing or not what make bench writes."""
+    """(the kernel's benchmarks on ppc32, base against patched, thread set-up
+    without the RFC, with its C and with its Rust), as make bench counted
+    them; None for either whose JSON is missing or not what make bench writes."""
+    upstream = setup = None
+    try:
+        up = json.loads((BUILD / 'bench' / 'upstream' / 'results' / 'upstream-ppc32.json')
+                        .read_text())
+        per, ratio = up['per_call'], up['ratios']
+        if up['failures'] or not up['repeatable']:
+            raise ValueError('make bench\'s upstream rows failed')
+        upstream = '; '.join(
+            f'{name} {per["prereqs"][name][0]:.2f} -> {per["series"][name][0]:.2f} '
+            f'({ratio[name]:.4f}x)' for name in ('null_syscall', 'fork', 'fork+exec')) + (
+            ''.join(f' ({s})' for s in up['skipped']))
+    except (OSError, ValueError, KeyError, IndexError, TypeError):
+        pass
     try:
         bench = json.loads((BUILD / 'bench' / 'bench.json').read_text())
-        getpid, kernels = bench['getpid_ppc32'], bench['kernels']
-        setup = {row: [kernels[k]['setup'][row]['per_cycle'] for k in ('base', 'c', 'rust')]
-                 for row in ('kthread', 'umh', 'fork')}
-        whole = bench['ratios']['cycle_from_setup']
-        before, after = getpid['boots']['nozero'][0], getpid['boots']['base'][0]
-        added, ratio, rust = getpid['added'], getpid['ratio'], whole['kthread']['rust/base']
-        return (f'ppc32: {before:.2f} -> {after:.2f} instructions, +{added:.2f} '
-                f'({ratio:.4f}x; 6.12.y, make bench)',
-                'copy_thread() and the functions it calls run, per new kernel thread, '
-                '{:.0f} instructions without this RFC, {:.0f} with its C helper and {:.0f} '
-                'with the Rust one; per user-mode kernel thread, {:.0f}, {:.0f} and {:.0f}; '
-                'per fork, {:.0f}, {:.0f} and {:.0f}'.format(
-                    *(n for row in setup.values() for n in row))
-                + '. Against a whole kthread_run() and kthread_stop() cycle, Rust is '
-                f'{rust:.4f}x the kernel without this RFC. (make bench: '
-                'instructions counted under qemu, 6.12.y on ppc64le, the same in every boot.)')
+        kernels = bench['kernels']
+        rows = {row: [kernels[k]['setup'][row]['per_cycle'] for k in ('base', 'c', 'rust')]
+                for row in ('kthread', 'umh', 'fork')}
+        rust = bench['ratios']['cycle_from_setup']['kthread']['rust/base']
+        setup = ('copy_thread() and the functions it calls run, per new kernel thread, '
+                 '{:.0f} instructions without this RFC, {:.0f} with its C helper and {:.0f} '
+                 'with the Rust one; per user-mode kernel thread, {:.0f}, {:.0f} and {:.0f}; '
+                 'per fork, {:.0f}, {:.0f} and {:.0f}'.format(
+                     *(n for row in rows.values() for n in row))
+                 + '. Against a whole kthread_run() and kthread_stop() cycle, Rust is '
+                 f'{rust:.4f}x the kernel without this RFC. (make bench: '
+                 'instructions counted under qemu, 6.12.y on ppc64le, the same in every boot.)')
     except (OSError, ValueError, KeyError, IndexError, TypeError):
-        return None, None
+        pass
+    return upstream, setup
 
 
 def b4():
@@ -356,13 +369,13 @@ def main():
     if not checks:
         evidence.missing.append('check-series')
     evidence.get(found, 'mainline-apply')
-    getpid_cost, setup_cost = costs()
+    upstream_cost, setup_cost = costs()
     fields = {
         'mainline_base': detail('mainline-apply'),
         'base_subject': base,
         'date_note': 'one kernel per configuration, on 2 host cores:',
         'matrix': '',
-        'cost': getpid_cost,
+        'cost': upstream_cost,
         'setup_cost': setup_cost,
         'mutants': f'{mut.passed} killed, {mut.failed} survived' if mut else '?',
         'checkpatch': (f'{len(checks)} of {len(checks)} patches clean (0 errors, '
@@ -379,8 +392,9 @@ def main():
     if evidence.failed or any(r.failed for r in checks):
         die(f'{", ".join(evidence.failed) or "checkpatch"} failed: make series writes no '
             'cover letter that cites a failure')
-    if getpid_cost is None:
-        die('no make bench figures (build/bench/bench.json): run "make bench" first')
+    if upstream_cost is None or setup_cost is None:
+        die('no make bench figures (build/bench/bench.json and upstream/results/'
+            'upstream-ppc32.json, both passing): run "make bench" first')
 
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)

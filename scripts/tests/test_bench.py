@@ -9,6 +9,9 @@ from conftest import SCRIPTS
 spec = importlib.util.spec_from_file_location('report', SCRIPTS / 'bench' / 'report.py')
 report = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(report)
+spec = importlib.util.spec_from_file_location('upstream', SCRIPTS / 'bench' / 'upstream.py')
+upstream = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(upstream)
 
 RUN = """Run /thread_cost_init as init process
 thread_cost: kthread 2000 cycles {k} instructions
@@ -86,21 +89,74 @@ def test_a_missing_mark_is_an_error(tmp_path):
         report.setup_cost(tmp_path, 1, {'kthread': (1, 2)})
 
 
-def getpid_boots(tmp_path, figures):
-    (tmp_path / 'results').mkdir()
-    for k, per_boot in figures.items():
-        for run, figure in enumerate(per_boot, 1):
-            (tmp_path / 'results' / f'bench-{k}-{run}-ppc32-cost.txt').write_text(
-                f'getpid_cost: {figure} instructions per getpid() (200000 calls)\n')
+def upstream_boots(tmp_path, null_syscall, forks='1000 1200 1250', boots=2):
+    """Verdicts as boot-init.py's upstream mode writes them, for both kernels."""
+    for kernel in ('prereqs', 'series'):
+        for run in range(1, boots + 1):
+            lines = [f'null_syscall: exited 0: {null_syscall[kernel][run - 1]}']
+            for args in ('--fork', '--vfork', '--fork --exec', '--vfork --exec'):
+                lines.append(f'fork {args} --timeout=3 0: exited 0: {forks}')
+            lines.append(f'context_switch --process --test=pipe --timeout=3 0 0: exited 0: {forks}')
+            lines.append(f'context_switch --test=yield --timeout=3 0 0: exited 0: {forks}')
+            lines.append('upstream benchmarks: 7 ran, 0 failed')
+            (tmp_path / f'upstream-{kernel}-{run}-ppc32-upstream.txt').write_text(
+                '\n'.join(lines) + '\n')
     return tmp_path
 
 
-def test_getpid_row_reads_every_boot(tmp_path):
-    bench = getpid_boots(tmp_path, {'nozero': ['280.59', '280.59'], 'base': ['292.62', '292.62']})
-    assert report.getpid_cost(bench, 2) == {'nozero': [280.59, 280.59], 'base': [292.62, 292.62]}
+def test_upstream_ratios_per_call(tmp_path, capsys):
+    results = upstream_boots(tmp_path, {'prereqs': ['261.65', '261.65'],
+                                        'series': ['280.66', '280.66']})
+    assert upstream.main(['upstream.py', str(results), 'ppc32', '2']) == 0
+    out = capsys.readouterr().out
+    assert 'null_syscall patched/base: 1.0727' in out
+    # fork: 10^9 instructions over the mean of the calls per second after the first.
+    assert 'fork+exec patched/base: 1.0000' in out
+    figures, failed, missing = upstream.read(results, 'ppc32', 2)
+    assert figures['prereqs']['fork+exec'] == [2e9 / 2450] * 2
+    assert not failed and not missing
 
 
-def test_a_missing_getpid_boot_is_an_error(tmp_path):
-    bench = getpid_boots(tmp_path, {'nozero': ['280.59'], 'base': ['292.62']})
-    with pytest.raises(SystemExit, match='bench-nozero-2-ppc32-cost.txt: no getpid_cost'):
-        report.getpid_cost(bench, 2)
+def test_upstream_boots_that_disagree_or_fail_are_named(tmp_path, capsys):
+    results = upstream_boots(tmp_path, {'prereqs': ['261.65', '261.66'],
+                                        'series': ['280.66', '280.66']})
+    assert upstream.main(['upstream.py', str(results), 'ppc32', '2']) == 1
+    assert 'the boots disagree: prereqs null_syscall' in capsys.readouterr().out
+    f = results / 'upstream-series-2-ppc32-upstream.txt'
+    f.write_text(f.read_text().replace('exited 0: 280.66', 'exited 0x84: FAIL Illegal instruction'))
+    assert upstream.main(['upstream.py', str(results), 'ppc32', '2']) == 1
+    assert 'FAIL null_syscall fails on the patched kernel only: Illegal' in capsys.readouterr().out
+    f.unlink()
+    assert upstream.main(['upstream.py', str(results), 'ppc32', '2']) == 1
+    assert 'series boot 2: no verdict' in capsys.readouterr().out
+
+
+def test_a_program_the_cpu_cannot_run_is_a_skip_with_its_reason(tmp_path, capsys):
+    results = upstream_boots(tmp_path, {'prereqs': ['261.65', '261.65'],
+                                        'series': ['280.66', '280.66']})
+    for f in results.glob('upstream-*-ppc32-upstream.txt'):
+        f.write_text(f.read_text().replace(
+            'yield --timeout=3 0 0: exited 0: 1000 1200 1250',
+            'yield --timeout=3 0 0: exited 0x4: FAIL illegal instruction (4) at 100004bc'))
+    assert upstream.main(['upstream.py', str(results), 'ppc32', '2']) == 0
+    out = capsys.readouterr().out
+    assert 'SKIP context_switch yield fails without the series too: illegal' in out
+    assert 'null_syscall patched/base: 1.0727' in out
+
+
+def test_per_second_counts_may_move_a_little_between_boots(tmp_path, capsys):
+    nulls = {'prereqs': ['261.65', '261.65'], 'series': ['280.66', '280.66']}
+    results = upstream_boots(tmp_path, nulls)
+    f = results / 'upstream-series-2-ppc32-upstream.txt'
+    text = f.read_text()
+    f.write_text(text.replace('fork --vfork --exec --timeout=3 0: exited 0: 1000 1200 1250',
+                              'fork --vfork --exec --timeout=3 0: exited 0: 1000 1200 1251'))
+    assert upstream.main(['upstream.py', str(results), 'ppc32', '2']) == 0
+    assert 'the others vary by up to: vfork+exec 0.041%' in capsys.readouterr().out
+    # fork must repeat exactly, and nothing may move by more than 0.5%.
+    f.write_text(text.replace('fork --fork --timeout=3 0: exited 0: 1000 1200 1250',
+                              'fork --fork --timeout=3 0: exited 0: 1000 1200 1251'))
+    assert upstream.main(['upstream.py', str(results), 'ppc32', '2']) == 1
+    f.write_text(text.replace('fork --vfork --timeout=3 0: exited 0: 1000 1200 1250',
+                              'fork --vfork --timeout=3 0: exited 0: 1000 1200 1300'))
+    assert upstream.main(['upstream.py', str(results), 'ppc32', '2']) == 1
