@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # kunit.py --qemu_config: Book3E-64, a big-endian e5500 on qemu's ppce500
-# board with qemu-system-ppc64, one CPU. Book3E-64 has no
-# INTERRUPT_SANITIZE_REGISTERS, and COMPAT (the default) runs 32-bit tasks.
+# board with qemu-system-ppc64, one CPU. COMPAT (the big-endian default)
+# runs 32-bit tasks and leaves out INTERRUPT_SANITIZE_REGISTERS, which
+# needs ARCH_HAS_SYSCALL_WRAPPER and so !COMPAT.
 # As on the 32-bit e500, the UART is the legacy serial port only.
 from ..qemu_config import QemuArchParams
 

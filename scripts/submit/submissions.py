@@ -191,10 +191,13 @@ def costs():
         per, ratio = up['per_call'], up['ratios']
         if up['failures'] or not up['repeatable']:
             raise ValueError('make bench\'s upstream rows failed')
-        upstream = '; '.join(
-            f'{name} {per["prereqs"][name][0]:.2f} -> {per["series"][name][0]:.2f} '
-            f'({ratio[name]:.4f}x)' for name in ('null_syscall', 'fork', 'fork+exec')) + (
-            ''.join(f' ({s})' for s in up['skipped']))
+        mean = {k: {n: sum(v) / len(v) for n, v in per[k].items()} for k in per}
+        figure = {name: f'{mean["prereqs"][name]:.2f} -> {mean["series"][name]:.2f}'
+                  for name in ('null_syscall', 'fork+exec')}
+        upstream = (f'null_syscall {figure["null_syscall"]} instructions, null_syscall '
+                    f'patched/base: {ratio["null_syscall"]:.4f}; fork+exec '
+                    f'{figure["fork+exec"]}, fork+exec patched/base: {ratio["fork+exec"]:.4f} '
+                    '(with patch 1, and the RFC\'s copy_thread(), on that path)')
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         pass
     try:
