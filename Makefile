@@ -70,7 +70,7 @@ stage = @echo "==> stage $(1)"; start=$$SECONDS; $(2); rc=$$?; \
 	| tee -a $(RESULTS)/times.txt; exit $$rc
 
 .PHONY: all help kunit test test-full setup tree export mutants check-series series \
-	apply mainline bad-input harness-tests bench bench-upstream stress clean
+	apply mainline bad-input harness-tests bench bench-upstream selftests stress clean
 
 all: help
 
@@ -131,6 +131,11 @@ bench: tree
 bench-upstream: tree
 	@scripts/bench/upstream.sh $(CONFIG) $(or $(BOOTS),2)
 
+# The kernel's own kselftests, base against patched: on CONFIG, by default
+# on ppc32, where the series changes what user space sees.
+selftests: tree
+	@scripts/selftests/run.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG),ppc32)
+
 # The full variant on both bases; mainline's tree is make mainline's.
 STRESS_RESULTS := $(BUILD)/results-stress
 ON_MAINLINE := BUILD=$(BUILD)/mainline TREE=$(BUILD)/mainline/linux
@@ -149,7 +154,7 @@ apply:
 clean:
 	rm -rf $(BUILD)/out $(RESULTS) $(BUILD)/results-kunit $(BUILD)/results-mainline \
 		$(BUILD)/mutants $(BUILD)/series $(BUILD)/mainline/out $(BUILD)/bench \
-		$(BUILD)/stress $(BUILD)/mainline/stress $(STRESS_RESULTS)
+		$(BUILD)/stress $(BUILD)/mainline/stress $(BUILD)/upstream $(STRESS_RESULTS)
 
 # The stages. Files named stage/... never exist, so each always runs.
 stage/drift:

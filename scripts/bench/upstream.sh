@@ -4,14 +4,11 @@
 # The kernel's own powerpc benchmarks (tools/testing/selftests/powerpc/
 # benchmarks: null_syscall, fork in its fork, vfork and exec modes with
 # exec_target, context_switch), run by kunit/bench/upstream_init.c under
-# qemu -icount shift=0 on two kernels of CONFIG built alike: "prereqs"
-# (the base: the series' prerequisites only) and "series" (all of it).
-# Each kernel boots BOOTS times; scripts/bench/upstream.py prints the
-# figures and the patched/base ratio lines.
-#
-# The kernels are built in worktrees of $TREE (never $TREE itself) under
-# $BUILD/bench/upstream/NAME; the programs come from $TREE's selftests, the
-# same binaries for both kernels.
+# qemu -icount shift=0 on the two kernels of scripts/build/kernel-pair.sh:
+# "prereqs" (the base: the series' prerequisites only) and "series" (all of
+# it). Each kernel boots BOOTS times; scripts/bench/upstream.py prints the
+# figures and the patched/base ratio lines. The programs come from $TREE's
+# selftests, the same binaries for both kernels.
 #
 # usage: upstream.sh CONFIG [BOOTS]
 set -euo pipefail
@@ -22,20 +19,9 @@ config=$1
 boots=${2:-2}
 [[ $boots =~ ^[1-9][0-9]*$ ]] || die "BOOTS must be a positive number, not '$boots'"
 cross=$(config_field "$config" cross) || exit 1
-[ -d "$TREE/.git" ] || die "$TREE is not prepared; run make kunit first"
-[ "$(series_py state "$TREE")" = current ] ||
-	die "$TREE does not have the current series; run make kunit (or make mainline) first"
-up=$BUILD/bench/upstream
+up=$BUILD/upstream
 programs=$up/programs-$config
-
-git -C "$TREE" worktree prune
-# The commit below the series' first patch (the mainline tree has no series-base).
-n=$(grep -c -v -e '^#' -e '^$' "$PATCHES/series")
-worktree_with "$up/prereqs/linux" "$(git -C "$TREE" rev-parse "HEAD~$n")"
-worktree_with "$up/series/linux" "$(git -C "$TREE" rev-parse HEAD)"
-for name in prereqs series; do
-	build_kernel "$up/$name/linux" "$up/$name/out/$config" "$config" bench/upstream
-done
+"$REPO/scripts/build/kernel-pair.sh" "$config"
 
 # The benchmarks with the tree's own Makefile, as a user builds them; static,
 # as the initrd has no libraries.

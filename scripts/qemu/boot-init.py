@@ -16,6 +16,9 @@ usage: boot-init.py [--prefix=P] [--timeout=S] [--kernel_args=A]... [--qemu_args
   bench             /thread_cost_init: make bench's counts
   upstream          /upstream_init runs the kernel's powerpc benchmarks from
                     the initrd that --qemu_args gives (scripts/bench/upstream.sh)
+  kselftest         /init runs the kernel's kselftest runner from the initrd
+                    that --qemu_args gives (scripts/selftests/run.sh); kunit.py
+                    parses its TAP, a line per test program in the verdict
   stress            /stress_init for make stress: exit 0 and no splat
   load              /module_init loads and unloads the test module: its
                     suites must pass and no test thread may be left
@@ -50,6 +53,7 @@ MODES = {
     'user-regs-compat-before': ('/compat/user_regs', [], []),
     'bench': ('/thread_cost_init', *BENCH),
     'upstream': ('/upstream_init', *BENCH),
+    'kselftest': ('/init', [], []),
     'stress': ('/stress_init', ['-smp', '4', '-m', '2048'], []),
     # Built-in suites run at boot too, but for the one that oopses.
     'load': ('/module_init', [], ['kunit.enable=1', 'kunit.filter=module!=kthread_return_kunit']),
@@ -66,6 +70,9 @@ LOADING = re.compile(r'^module_init: loading .*$', re.M)
 # One program /upstream_init ran: its arguments, its output, its wait status.
 UPSTREAM_RUN = re.compile(r'^upstream_bench: run ([^\n]*)\n(.*?)^upstream_bench: \S+ exited (0x[0-9a-f]+|0)$',
                           re.M | re.S)
+# What scripts/selftests/build.sh's /init prints around the runner.
+KSELFTEST_START = re.compile(r'^KSELFTEST-START .*$', re.M)
+KSELFTEST_END = re.compile(r'^KSELFTEST-END rc=\d+$', re.M)
 # What /thread_cost_init prints, one line per measured cycle.
 BENCH_LINE = re.compile(r'^thread_cost: (\w+) (\d+) cycles (\d+) instructions$', re.M)
 BENCH_ROWS = ('kthread', 'umh', 'fork')
@@ -147,13 +154,14 @@ def module_initrd(name):
     return initrd
 
 
-def parse_ktap(out, ktap):
-    """[(suite.case, status)] of a console's KTAP, by kunit.py parse."""
-    (out / 'console-load-ktap.log').write_text(ktap)
-    json = out / 'load.json'
+def parse_ktap(out, ktap, name='load'):
+    """[(suite.case, status)] of a console's KTAP (or kselftest's TAP), by
+    kunit.py parse."""
+    (out / f'console-{name}-ktap.log').write_text(ktap)
+    json = out / f'{name}.json'
     json.unlink(missing_ok=True)
     subprocess.run([sys.executable, 'tools/testing/kunit/kunit.py', 'parse', f'--json={json}',
-                    str(out / 'console-load-ktap.log')], cwd=TREE, capture_output=True)
+                    str(out / f'console-{name}-ktap.log')], cwd=TREE, capture_output=True)
     return results.kunit_cases(json)
 
 
@@ -250,6 +258,8 @@ def judge(mode, program, text, name=''):
         return judge_stress(program, m, text)
     if mode == 'load':
         return judge_load(name, program, m, text)
+    if mode == 'kselftest':
+        return judge_kselftest(name, text)
     not_run = init_errors(program, m, text)
     if not_run:
         return 0, 1, not_run[0]
@@ -288,6 +298,24 @@ def splats(text):
     """{kind: count} of the reports in SPLATS on the console."""
     found = {kind: len(re.findall(pattern, text)) for kind, pattern in SPLATS.items()}
     return {kind: n for kind, n in found.items() if n}
+
+
+def judge_kselftest(name, text):
+    """A line per test program kselftest's runner ran, "STATUS name", as
+    kunit.py parses the runner's TAP; last, the counts. It fails only if the
+    runner did not finish: which results are right is for
+    scripts/selftests/table.py, against the base."""
+    start, end = KSELFTEST_START.search(text), KSELFTEST_END.search(text)
+    cases = parse_ktap(kernel_out(name), text[start.end():], 'kselftest') if start else []
+    lines = [f'{status} {case}' for case, status in cases]
+    counts = {s: sum(1 for _, st in cases if st == s) for s in ('PASS', 'FAIL', 'SKIPPED')}
+    summary = (f'kselftest: {len(cases)} programs: {counts["PASS"]} passed, '
+               f'{counts["FAIL"]} failed, {counts["SKIPPED"]} skipped')
+    if not start or not end:
+        why = ('the runner did not start' if not start else
+               f'the runner did not finish (hang or crash){killed(text)}')
+        return 0, 1, '\n'.join(lines + [f'FAIL {why}', summary])
+    return 1, 0, '\n'.join(lines + [summary])
 
 
 def judge_upstream(program, exited, text):

@@ -186,7 +186,7 @@ def costs():
     them; None for either whose JSON is missing or not what make bench writes."""
     upstream = setup = None
     try:
-        up = json.loads((BUILD / 'bench' / 'upstream' / 'results' / 'upstream-ppc32.json')
+        up = json.loads((BUILD / 'upstream' / 'results' / 'upstream-ppc32.json')
                         .read_text())
         per, ratio = up['per_call'], up['ratios']
         if up['failures'] or not up['repeatable']:
