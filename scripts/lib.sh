@@ -24,9 +24,9 @@ libclang_for() {
 }
 
 # kernel_version DIR: what "make kernelversion" says in the kernel tree DIR
-# (for powerpc, so that a tree with only scripts/ and arch/powerpc/ will do).
+# (harness/series.py, the one reader of a tree's version).
 kernel_version() {
-	make -s -C "$1" ARCH=powerpc kernelversion 2>/dev/null
+	python3 "$REPO/scripts/harness/series.py" version "$1"
 }
 
 # config_field NAME FIELD: one field of a configuration (harness/configs.py get).

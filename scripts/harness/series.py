@@ -4,6 +4,7 @@
 (README.md, "One source of truth" and "Editing the series").
 
   series.py paths VERSION [--without-leak-fixes]   the patches a base gets, in order
+  series.py version TREE the kernel version of TREE ("make kernelversion")
   series.py state TREE   "current" if TREE's stamp matches its base, the patches and
                          HEAD, else "stale"; fails on commits that were not exported
   series.py mark TREE    record that TREE's HEAD is the patches applied to its base
@@ -54,10 +55,16 @@ def git(tree, *args):
     return proc.stdout.strip()
 
 
+def kernel_version(tree):
+    """What "make kernelversion" says in tree (for powerpc, so that a tree
+    with only scripts/ and arch/powerpc/ will do): the one reader of a tree's
+    version, lib.sh's kernel_version included."""
+    return subprocess.run(['make', '-s', '-C', str(tree), 'ARCH=powerpc', 'kernelversion'],
+                          text=True, capture_output=True).stdout.strip()
+
+
 def prereqs(tree):
-    version = subprocess.run(['make', '-s', '-C', str(tree), 'ARCH=powerpc', 'kernelversion'],
-                             text=True, capture_output=True).stdout.strip()
-    return prereqs_for(version)
+    return prereqs_for(kernel_version(tree))
 
 
 def stamp_of(tree):
@@ -219,6 +226,8 @@ def main(argv):
         if len(argv) == 4 and not without:
             raise ValueError(f'unknown option {argv[3]}')
         print('\n'.join(map(str, patch_paths(prereqs_for(argv[2]), without))))
+    elif len(argv) == 3 and argv[1] == 'version':
+        print(kernel_version(argv[2]))
     elif len(argv) == 3 and argv[1] == 'state':
         print(state(argv[2]))
     elif len(argv) == 3 and argv[1] == 'mark':
