@@ -84,15 +84,20 @@ git_am_all() {
 			return 1
 		fi
 	done <<<"$2"
-	while read -r patch; do
-		[ -n "$patch" ] || continue
-		if ! out=$(git -C "$dir" am -q --keep-cr "$patch" 2>&1); then
-			git -C "$dir" am --abort >/dev/null 2>&1 || true
-			echo "$out" | grep -E '^(error|Patch failed)' >&2 || echo "$out" >&2
-			echo "error: patch ${patch#"$REPO"/} does not apply to $(kernel_version "$dir")" >&2
-			return 1
-		fi
-	done <<<"$2"
+	local patches=() n
+	mapfile -t patches < <(grep -v '^$' <<<"$2")
+	[ ${#patches[@]} -gt 0 ] || return 0
+	# One am over the list; on a conflict, am names the patch it stopped at.
+	if ! out=$(git -C "$dir" am -q --keep-cr "${patches[@]}" 2>&1); then
+		n=$(cat "$(git -C "$dir" rev-parse --absolute-git-dir)/rebase-apply/next" 2>/dev/null) || n=1
+		patch=${patches[$((n - 1))]}
+		echo "$out" | grep -E '^(error|Patch failed)' >&2 || echo "$out" >&2
+		git -C "$dir" am --show-current-patch=raw 2>/dev/null | grep -m1 '^Subject: ' >&2 || true
+		# --quit, not --abort: DIR stays at the last patch that applied.
+		git -C "$dir" am --quit >/dev/null 2>&1 || true
+		echo "error: patch ${patch#"$REPO"/} does not apply to $(kernel_version "$dir")" >&2
+		return 1
+	fi
 }
 
 # Unpack a Debian linux-source tarball into DEST and commit it as branch
