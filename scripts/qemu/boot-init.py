@@ -306,11 +306,16 @@ def judge_kselftest(name, text):
     runner did not finish: which results are right is for
     scripts/selftests/table.py, against the base."""
     start, end = KSELFTEST_START.search(text), KSELFTEST_END.search(text)
-    cases = parse_ktap(kernel_out(name), text[start.end():], 'kselftest') if start else []
+    # The runner prints a TAP document per target (collection): each is
+    # parsed on its own, as kunit.py parses one document.
+    blocks = re.split(r'^(?=TAP version \d+$)', text[start.end():end.start() if end else None],
+                      flags=re.M)[1:] if start else []
+    cases = [case for i, block in enumerate(blocks)
+             for case in parse_ktap(kernel_out(name), block, f'kselftest-{i + 1}')]
     lines = [f'{status} {case}' for case, status in cases]
-    counts = {s: sum(1 for _, st in cases if st == s) for s in ('PASS', 'FAIL', 'SKIPPED')}
+    counts = {s: sum(1 for _, st in cases if st == s) for s in ('PASS', 'FAIL', 'SKIP')}
     summary = (f'kselftest: {len(cases)} programs: {counts["PASS"]} passed, '
-               f'{counts["FAIL"]} failed, {counts["SKIPPED"]} skipped')
+               f'{counts["FAIL"]} failed, {counts["SKIP"]} skipped')
     if not start or not end:
         why = ('the runner did not start' if not start else
                f'the runner did not finish (hang or crash){killed(text)}')

@@ -23,7 +23,7 @@ from pathlib import Path
 from harness import cli, configs
 
 KERNELS = {'prereqs': 'base', 'series': 'patched'}
-LINE = re.compile(r'^(PASS|FAIL|SKIPPED|NO_TESTS|ERROR) (selftests: .*)$', re.M)
+LINE = re.compile(r'^(PASS|FAIL|SKIP|SKIPPED|NO_TESTS|ERROR) (selftests: .*)$', re.M)
 USER_REGS = 'selftests: powerpc/user_regs: user_regs'
 
 

@@ -68,3 +68,15 @@ def test_a_boot_without_a_verdict_fails(tmp_path, capsys):
     (results / 'selftests-series-ppc32-kselftest.txt').unlink()
     assert table.main(['table.py', str(results), 'ppc32']) == 1
     assert 'patched: no verdict' in capsys.readouterr().out
+
+
+def test_a_tap_document_per_target_is_parsed_whole(boot_init, data, monkeypatch, tmp_path):
+    # 6.12's runner prints one TAP document per target; kunit.py parses one.
+    import harness
+
+    monkeypatch.setattr(harness, 'BUILD', tmp_path)
+    (tmp_path / 'out' / 'ppc32').mkdir(parents=True)
+    text = (data / 'ppc32-6.12-kselftest-base.log').read_text()
+    passed, failed, what = boot_init.judge('kselftest', '/init', text, 'ppc32')
+    assert what.splitlines()[-1] == 'kselftest: 38 programs: 28 passed, 9 failed, 1 skipped'
+    assert f'FAIL {USER_REGS}' in what and 'PASS selftests: sigaltstack: sas' in what
