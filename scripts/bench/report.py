@@ -13,10 +13,11 @@ kernel. README.md, "make bench", explains the figures.
 
 import json
 import re
-import runpy
 import subprocess
 import sys
 from pathlib import Path
+
+from verdict.judge_boot import BENCH_LINE
 
 KERNELS = {
     'base': 'the fixes only, without the RFC (set-up inline in copy_thread())',
@@ -33,8 +34,7 @@ SETUP_ROWS = ('kthread', 'umh')
 RATIOS = (('c/base', 8), ('rust/base', 9), ('rust/c', 8))
 ENTRY = 'copy_thread'
 # boot-init.py's bench verdict reads the same lines.
-BOOT_INIT = Path(__file__).resolve().parents[1] / 'qemu' / 'boot-init.py'
-LINE = runpy.run_path(str(BOOT_INIT))['BENCH_LINE']
+LINE = BENCH_LINE
 MARK = 'thread_cost_mark'
 MARK_LINE = re.compile(r'^insn_ranges: mark((?: [\w.]+=\d+)+)$', re.M)
 CALL = re.compile(r'\tbl\s+[0-9a-f]+ <([\w.]+)(?:\+0x[0-9a-f]+)?>')

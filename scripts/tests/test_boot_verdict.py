@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """The verdicts of the boots with a user program as init, on real console logs."""
 
+from verdict import judge_boot
+
 
 def test_selftest_passes(boot_init, data):
     passed, failed, what = boot_init.judge(
@@ -75,13 +77,13 @@ def test_every_kind_of_splat_fails_stress(boot_init):
     for kind, line in reports.items():
         passed, failed, what = stress(boot_init, middle=line + '\n')
         assert (passed, failed) == (0, 1), kind
-        assert kind in boot_init.splats(line), (kind, line)
+        assert kind in judge_boot.splats(line), (kind, line)
         assert what.splitlines()[-1].startswith('stress: FAIL (') and kind in what, what
 
 
 def test_a_sleeping_in_atomic_report_is_lockdep_only(boot_init):
     line = 'BUG: sleeping function called from invalid context at kernel/kthread.c:123'
-    assert boot_init.splats(line) == {'lockdep': 1}
+    assert judge_boot.splats(line) == {'lockdep': 1}
 
 
 def test_stress_fails_on_init_errors_and_hangs(boot_init):

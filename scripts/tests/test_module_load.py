@@ -7,6 +7,7 @@ import json
 import pytest
 
 from harness import results
+from verdict import judge_boot
 
 CONFIG = 'ppc64le-module'
 
@@ -23,7 +24,7 @@ def load(boot_init, data, tmp_path, monkeypatch):
     real = data / 'ppc64le-module-load.json'
 
     def judge(text, json_path=real):
-        monkeypatch.setattr(boot_init, 'parse_ktap',
+        monkeypatch.setattr(judge_boot, 'parse_ktap',
                             lambda out, ktap: results.kunit_cases(json_path))
         return boot_init.judge('load', '/module_init', text, CONFIG)
     return judge

@@ -1,0 +1,242 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The verdicts of boot-init.py's boots: judge() takes a mode's console and
+gives (passed, failed, what), the last line of what being the verdict."""
+
+import re
+import subprocess
+import sys
+
+from harness import TREE, configs, kernel_out, results
+from verdict import judge_kunit
+
+CTR_PROBE = re.compile(r'^ctr_probe: ctr (0x[0-9a-f]+|0) is (?:no kernel symbol|(\S+))$', re.M)
+# What /module_init prints before loading the module: the module's KTAP
+# follows it on the console.
+LOADING = re.compile(r'^module_init: loading .*$', re.M)
+# One program /upstream_init ran: its arguments, its output, its wait status.
+UPSTREAM_RUN = re.compile(r'^upstream_bench: run ([^\n]*)\n(.*?)^upstream_bench: \S+ exited (0x[0-9a-f]+|0)$',
+                          re.M | re.S)
+# What scripts/selftests/build.sh's /init prints around the runner.
+KSELFTEST_START = re.compile(r'^KSELFTEST-START .*$', re.M)
+KSELFTEST_END = re.compile(r'^KSELFTEST-END rc=\d+$', re.M)
+# What /thread_cost_init prints, one line per measured cycle.
+BENCH_LINE = re.compile(r'^thread_cost: (\w+) (\d+) cycles (\d+) instructions$', re.M)
+BENCH_ROWS = ('kthread', 'umh', 'fork')
+# What fails a stress boot wherever it appears on the console, by kind.
+# Lockdep and the sleep and preemption checks report as "WARNING:" or
+# "BUG:" under their own titles, which the first two name.
+SPLATS = {
+    'KASAN': r'BUG: KASAN: ',
+    'KFENCE': r'BUG: KFENCE: ',
+    'lockdep': r'WARNING: (?:possible (?:circular|recursive)|inconsistent lock'
+               r'|suspicious RCU)|BUG: (?:sleeping function|scheduling while|using smp_processor_id'
+               r'|lock held|MAX_LOCKDEP)|INFO: possible irq lock inversion',
+    'WARN': r'WARNING: CPU: \d+ PID: ',
+    'BUG': r'kernel BUG at |BUG: (?!KASAN|KFENCE|sleeping function|scheduling while'
+           r'|using smp_processor_id|lock held|MAX_LOCKDEP)',
+    'Oops': r'Oops: ',
+    'kmemleak': r'kmemleak: \d+ new suspected memory leaks',
+    'lockup': r'soft lockup|hard LOCKUP|self-detected stall|blocked for more than \d+ seconds',
+}
+
+
+def parse_ktap(out, ktap, name='load'):
+    """[(suite.case, status)] of a console's KTAP (or kselftest's TAP), by
+    kunit.py parse."""
+    (out / f'console-{name}-ktap.log').write_text(ktap)
+    json = out / f'{name}.json'
+    json.unlink(missing_ok=True)
+    subprocess.run([sys.executable, 'tools/testing/kunit/kunit.py', 'parse', f'--json={json}',
+                    str(out / f'console-{name}-ktap.log')], cwd=TREE, capture_output=True)
+    return results.kunit_cases(json)
+
+
+def judge_load(name, program, exited, text):
+    """The module's suites, judged as run-kunit.py judges a run, and what
+    /module_init found, one line each."""
+    config = configs.get(name)
+    out = kernel_out(name)
+    loading = LOADING.search(text)
+    ktap = text[loading.end():] if loading else ''
+    cases = parse_ktap(out, ktap) if loading else []
+    passed, failed, _, messages = judge_kunit.judge(cases, ktap, suites=config.module_suites)
+    errors = re.findall(r'^module_init: error: (.*)$', text, re.M)
+    not_run = init_errors(program, exited, text)
+    if not not_run and int(exited.group(1), 16):
+        not_run = [f'{program} exited {exited.group(1)}']
+    errors += not_run
+    figures = re.findall(r'^module_init: (\w+_ms \d+)$', text, re.M)
+    lines = messages + [f'FAIL {e}' for e in errors]
+    lines.append(f'{config.module}: {passed} passed, {failed + len(errors)} failed'
+                 + (f'; {", ".join(figures)}' if figures else ''))
+    return passed, failed + len(errors), '\n'.join(lines)
+
+
+def init_errors(program, exited, text):
+    """Why init did not run to its exit; [] if it did."""
+    if f'Run {program} as init process' not in text:
+        return [f'init did not start {program}{killed(text)}']
+    if exited is None:
+        return [f'{program} did not exit (hang or crash){killed(text)}']
+    return []
+
+
+def killed(text):
+    """", qemu killed after N s" if boot() ended a hung qemu, else ""."""
+    m = re.search(r'^\[timed out after (\d+) s\]$', text, re.M)
+    return f', qemu killed after {m.group(1)} s' if m else ''
+
+
+def kaslr_offset(program, text, link):
+    """(the KASLR offset CTR gives away, what it showed) for one boot
+    without the fixes; the offset is None if CTR held no kernel symbol."""
+    exited = re.search(r'Attempted to kill init! exitcode=(0x[0-9a-f]+)', text)
+    not_run = init_errors(program, exited, text)
+    m = CTR_PROBE.search(text)
+    if not_run or not m:
+        return None, (not_run or [f'{program} printed no CTR'])[0]
+    ctr, symbol = int(m.group(1), 16), m.group(2)
+    if not symbol or symbol not in link:
+        return None, f'CTR {ctr:#x} is no symbol of System.map'
+    offset = ctr - link[symbol]
+    # The panic when init exits prints the kernel's own offset, if any.
+    told = re.search(r'^(?:\[[^\]]*\])*\s*Kernel Offset: (0x[0-9a-f]+) from', text, re.M)
+    if (int(told.group(1), 16) if told else 0) != offset:
+        return None, (f'CTR {ctr:#x} is {symbol}, off by {offset:#x}, but the kernel says '
+                      f'{told.group(1) if told else "nothing"}')
+    return offset, f'CTR {ctr:#x} is {symbol}, linked at {link[symbol]:#x}: offset {offset:#x}'
+
+
+def judge_kaslr(mode, program, texts, link):
+    """(passed, failed, verdict) of the kaslr modes over their boots."""
+    if mode == 'kaslr':
+        m = CTR_PROBE.search(texts[0])
+        exited = re.search(r'Attempted to kill init! exitcode=(0x[0-9a-f]+)', texts[0])
+        not_run = init_errors(program, exited, texts[0]) or ([] if m else ['no CTR printed'])
+        if not_run:
+            return 0, 1, not_run[0]
+        if int(m.group(1), 16) == 0:
+            return 1, 0, 'CTR came back 0 after getpid(): nothing to give the base away'
+        return 0, 1, f'CTR came back {m.group(1)} after getpid() ({m.group(2) or "no symbol"})'
+    # An offset of 0 is a base KASLR chose too, and CTR gives it away.
+    found = [kaslr_offset(program, text, link) for text in texts]
+    offsets = {offset for offset, _ in found if offset is not None}
+    what = '; '.join(why for _, why in found)
+    if len(offsets) >= 2 and all(offset is not None for offset, _ in found):
+        return 1, 0, f'the leaked CTR gives the randomised base away in every boot: {what}'
+    return 0, 1, f'CTR did not give two different KASLR offsets away: {what}'
+
+
+def judge(mode, program, text, name=''):
+    """(passed, failed, verdict line) for one boot; name is the configuration,
+    which only the load mode needs."""
+    m = re.search(r'Attempted to kill init! exitcode=(0x[0-9a-f]+)', text)
+    if mode == 'stress':
+        return judge_stress(program, m, text)
+    if mode == 'load':
+        return judge_load(name, program, m, text)
+    if mode == 'kselftest':
+        return judge_kselftest(name, text)
+    not_run = init_errors(program, m, text)
+    if not_run:
+        return 0, 1, not_run[0]
+    code = int(m.group(1), 16)  # a wait status: 0 is exit(0)
+    leaks = sorted(set(judge_kunit.LEAK.findall(text)))
+    if mode == 'init':
+        if code == 0:
+            return 1, 0, 'init (PID 1) ran exec_entry in user space and exited 0'
+        return 0, 1, f'exec_entry as init failed: {"; ".join(leaks) or m.group(1)}'
+    clean = bool(name) and mode.endswith('-before') and configs.get(name).before_passes
+    if mode in ('user-regs', 'user-regs-compat') or clean:
+        ok = len(re.findall(r'^success: ', text, re.M))
+        bad = len(re.findall(r'^failure: ', text, re.M))
+        if code == 0 and ok and not bad:
+            return ok, 0, f'user_regs: {ok} tests passed' + (
+                ' without the fixes, as it must on a kernel that never leaked' if clean else '')
+        return ok, max(bad, 1), (f'user_regs failed ({m.group(1)}): '
+                                 f'{"; ".join(leaks) or "see the log"}')
+    if mode in ('user-regs-before', 'user-regs-compat-before'):
+        if code != 0 and leaks:
+            return 1, 0, f'user_regs failed, as it must without the fixes: {"; ".join(leaks)}'
+        if code == 0:
+            return 0, 1, 'user_regs passed on a kernel without the fixes'
+        return 0, 1, f'user_regs failed ({m.group(1)}) without naming a register'
+    if mode == 'upstream':
+        return judge_upstream(program, m, text)
+    # bench
+    rows = {m.group(1): m.group(0) for m in BENCH_LINE.finditer(text)}
+    if code == 0 and all(r in rows for r in BENCH_ROWS):
+        return 1, 0, '; '.join(rows[r] for r in BENCH_ROWS)
+    failed = re.findall(r'^thread_cost: .*fail.*$', text, re.M)
+    return 0, 1, f'thread_cost_init failed: {"; ".join(failed) or m.group(1)}'
+
+
+def splats(text):
+    """{kind: count} of the reports in SPLATS on the console."""
+    found = {kind: len(re.findall(pattern, text)) for kind, pattern in SPLATS.items()}
+    return {kind: n for kind, n in found.items() if n}
+
+
+def judge_kselftest(name, text):
+    """A line per test program kselftest's runner ran, "STATUS name", as
+    kunit.py parses the runner's TAP; last, the counts. It fails only if the
+    runner did not finish: which results are right is for
+    scripts/selftests/table.py, against the base."""
+    start, end = KSELFTEST_START.search(text), KSELFTEST_END.search(text)
+    # The runner prints a TAP document per target (collection): each is
+    # parsed on its own, as kunit.py parses one document.
+    blocks = re.split(r'^(?=TAP version \d+$)', text[start.end():end.start() if end else None],
+                      flags=re.M)[1:] if start else []
+    cases = [case for i, block in enumerate(blocks)
+             for case in parse_ktap(kernel_out(name), block, f'kselftest-{i + 1}')]
+    lines = [f'{status} {case}' for case, status in cases]
+    counts = {s: sum(1 for _, st in cases if st == s) for s in ('PASS', 'FAIL', 'SKIP')}
+    summary = (f'kselftest: {len(cases)} programs: {counts["PASS"]} passed, '
+               f'{counts["FAIL"]} failed, {counts["SKIP"]} skipped')
+    if not start or not end:
+        why = ('the runner did not start' if not start else
+               f'the runner did not finish (hang or crash){killed(text)}')
+        return 0, 1, '\n'.join(lines + [f'FAIL {why}', summary])
+    return 1, 0, '\n'.join(lines + [summary])
+
+
+def judge_upstream(program, exited, text):
+    """Each benchmark /upstream_init ran, a line each: its arguments, then
+    "exited 0x0:" and the figures it printed (null_syscall's, or the counts
+    per guest second), or why it failed; last, how many failed."""
+    lines, failed = [], 0
+    for run in UPSTREAM_RUN.finditer(text):
+        args, body, status = run.group(1), run.group(2), run.group(3)
+        figures = re.findall(r'^\s*([\d.]+) ns\s', body, re.M) or re.findall(r'^(\d+)$', body, re.M)
+        bad = int(status, 16) != 0 or not figures
+        failed += bad
+        # The reason: perror()'s line, or the kernel's report of the signal.
+        said = [line.strip() for line in body.splitlines() if line.strip()
+                and not re.match(r'\d+$|Using |\S+\[\d+\]: code: ', line.strip())]
+        why = said[0] if said else 'no figures'
+        lines.append(f'{args}: exited {status}: '
+                     + (f'FAIL {why}' if bad else ' '.join(figures)))
+    not_run = init_errors(program, exited, text)
+    if not lines:
+        not_run = not_run or ['ran no benchmark']
+    problems = failed + len(not_run)
+    lines += [f'FAIL {e}' for e in not_run]
+    lines.append(f'upstream benchmarks: {len(lines) - len(not_run) - failed} ran, '
+                 f'{problems} failed')
+    return (0, 1, '\n'.join(lines)) if problems else (1, 0, '\n'.join(lines))
+
+
+def judge_stress(program, exited, text):
+    """The figures init printed, the splat count, and last "stress: PASS" or
+    "stress: FAIL (...)", one a line."""
+    found = splats(text)
+    errors = re.findall(r'^stress: error: (.*)$', text, re.M)
+    figures = re.findall(r'^stress: (?!error:|init )\w.*$', text, re.M)
+    code = int(exited.group(1), 16) if exited else None
+    errors += init_errors(program, exited, text)
+    problems = ([f'{n} {kind}' for kind, n in found.items()] + errors
+                + ([f'init exited {code:#x}'] if code and not errors else []))
+    lines = figures[1:] + [f'stress: splats {sum(found.values())}']
+    if problems:
+        return 0, 1, '\n'.join(lines + [f'stress: FAIL ({"; ".join(problems)})'])
+    return 1, 0, '\n'.join(lines + ['stress: PASS'])
