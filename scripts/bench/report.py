@@ -17,7 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from verdict.judge_boot import BENCH_LINE
+# boot-init.py's bench verdict reads the same lines.
+from verdict.judge_boot import BENCH_LINE as LINE
 
 KERNELS = {
     'base': 'the fixes only, without the RFC (set-up inline in copy_thread())',
@@ -33,8 +34,6 @@ SETUP_ROWS = ('kthread', 'umh')
 # The ratio columns of the tables, with their widths.
 RATIOS = (('c/base', 8), ('rust/base', 9), ('rust/c', 8))
 ENTRY = 'copy_thread'
-# boot-init.py's bench verdict reads the same lines.
-LINE = BENCH_LINE
 MARK = 'thread_cost_mark'
 MARK_LINE = re.compile(r'^insn_ranges: mark((?: [\w.]+=\d+)+)$', re.M)
 CALL = re.compile(r'\tbl\s+[0-9a-f]+ <([\w.]+)(?:\+0x[0-9a-f]+)?>')

@@ -91,7 +91,7 @@ def main(argv):
     print(f'==> the kernel\'s powerpc benchmarks on {config}: instructions per call '
           f'(qemu -icount shift=0, {boots} boots)')
     print(f'  {"benchmark":<22} {"base":>12} {"patched":>12} {"patched/base":>13}')
-    ratios, unstable, varies, problems, skipped = {}, [], [], list(missing), []
+    ratios, means, unstable, varies, problems, skipped = {}, {}, [], [], list(missing), []
     for name in BENCHMARKS.values():
         per = {k: figures.get(k, {}).get(name, []) for k in KERNELS}
         why = {k: failed.get(k, {}).get(name) for k in KERNELS}
@@ -108,6 +108,7 @@ def main(argv):
                            f'{why["prereqs"] or why["series"]}')
         if all(per.values()) and not any(why.values()):
             base, patched = (sum(per[k]) / len(per[k]) for k in KERNELS)
+            means[name] = {'prereqs': base, 'series': patched}
             ratios[name] = patched / base
             print(f'  {name:<22} {base:12.2f} {patched:12.2f} {ratios[name]:13.4f}')
         else:
@@ -129,7 +130,7 @@ def main(argv):
         print(f'{name} patched/base: ' + (f'{ratios[name]:.4f}' if name in ratios else
                                            'not measured'))
     (results / f'upstream-{config}.json').write_text(json.dumps(
-        {'config': config, 'boots': boots, 'per_call': figures, 'ratios': ratios,
+        {'config': config, 'boots': boots, 'per_call': figures, 'mean': means, 'ratios': ratios,
          'skipped': skipped, 'failures': problems, 'varies': varies,
          'repeatable': not unstable},
         indent=2) + '\n')

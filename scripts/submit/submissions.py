@@ -188,11 +188,10 @@ def costs():
     try:
         up = json.loads((BUILD / 'upstream' / 'results' / 'upstream-ppc32.json')
                         .read_text())
-        per, ratio = up['per_call'], up['ratios']
+        mean, ratio = up['mean'], up['ratios']
         if up['failures'] or not up['repeatable']:
             raise ValueError('make bench\'s upstream rows failed')
-        mean = {k: {n: sum(v) / len(v) for n, v in per[k].items()} for k in per}
-        figure = {name: f'{mean["prereqs"][name]:.2f} -> {mean["series"][name]:.2f}'
+        figure = {name: f'{mean[name]["prereqs"]:.2f} -> {mean[name]["series"]:.2f}'
                   for name in ('null_syscall', 'fork+exec')}
         upstream = (f'null_syscall {figure["null_syscall"]} instructions, null_syscall '
                     f'patched/base: {ratio["null_syscall"]:.4f}; fork+exec '
