@@ -69,7 +69,7 @@ stage = @echo "==> stage $(1)"; start=$$SECONDS; $(2); rc=$$?; \
 	printf '%-30s %5d s  %s\n' $(1) $$((SECONDS - start)) $$([ $$rc = 0 ] && echo ok || echo FAILED) \
 	| tee -a $(RESULTS)/times.txt; exit $$rc
 
-.PHONY: all help kunit test test-full setup tree export mutants check-series series \
+.PHONY: all help kunit test test-full setup tree export generate mutants check-series series \
 	apply mainline bad-input harness-tests bench bench-upstream selftests stress clean
 
 all: help
@@ -88,7 +88,11 @@ tree: setup
 	@scripts/tree/prepare.sh
 
 export:
-	@scripts/harness/series.py export
+	@scripts/harness/series.py export $(TREE)
+
+# The patches from their sources (make tree does it when they disagree).
+generate: tree
+	@scripts/harness/series.py generate $(TREE)
 
 kunit: tree
 	@rm -rf $(BUILD)/results-kunit
@@ -158,7 +162,7 @@ clean:
 
 # The stages. Files named stage/... never exist, so each always runs.
 stage/drift:
-	$(call stage,drift,$(RECORD) drift scripts/harness/series.py check)
+	$(call stage,drift,$(RECORD) drift scripts/harness/series.py check $(TREE))
 stage/harness-tests:
 	$(call stage,harness-tests,$(RECORD) harness-tests python3 -m pytest -q scripts/tests)
 $(addprefix stage/,$(CONFIGS)): stage/%:

@@ -151,15 +151,26 @@ if [ -d "$TREE/.git" ]; then
 	cp "$TREE/.git/ppc-threads.stamp" "$tmp/edit/.git/"
 	ex() { env BUILD="$tmp/edit-build" TREE="$tmp/edit" "$@"; }
 	echo '# edit' >>"$tmp/edit/Makefile"
-	expect export-dirty 'uncommitted changes: commit them first' ex "$REPO/scripts/harness/series.py" export
+	expect export-dirty 'uncommitted changes: commit them first' ex "$REPO/scripts/harness/series.py" export "$tmp/edit"
 	expect prepare-dirty 'uncommitted changes: commit them and run make export' \
 		ex "$REPO/scripts/tree/prepare.sh"
 	git -C "$tmp/edit" commit -qam 'an edit not yet exported'
 	# Debian's .gitignore hides every new file from "git add -A".
 	touch "$tmp/edit/arch/powerpc/new_file.c"
 	expect export-stray 'files that no commit has: arch/powerpc/new_file.c' \
-		ex "$REPO/scripts/harness/series.py" export
-	rm "$tmp/edit/arch/powerpc/new_file.c"
+		ex "$REPO/scripts/harness/series.py" export "$tmp/edit"
+	# Committed, it is a whole new file without a source in this repository.
+	git -C "$tmp/edit" add -f arch/powerpc/new_file.c
+	git -C "$tmp/edit" commit -qm 'a new file'
+	before=$(cd "$PATCHES" && cat series ./*.patch edits/* | sha1sum)
+	expect export-unnamed 'new_file.c, which arch-powerpc-patches/new-files does not name' \
+		ex "$REPO/scripts/harness/series.py" export "$tmp/edit"
+	if [ "$before" = "$(cd "$PATCHES" && cat series ./*.patch edits/* | sha1sum)" ]; then
+		passed=$((passed + 1)); echo "  PASS export-unnamed: the patches are unchanged"
+	else
+		failed=$((failed + 1)); echo "  FAIL export-unnamed: the patches changed"
+	fi
+	git -C "$tmp/edit" reset -q --hard HEAD~1
 	before=$(state "$tmp/edit")
 	expect prepare-unexported 'commits that are not exported.*make export' \
 		ex "$REPO/scripts/tree/prepare.sh"
@@ -167,7 +178,7 @@ if [ -d "$TREE/.git" ]; then
 	sed 's/ [0-9a-f]* / 0000 /' "$tmp/edit/.git/ppc-threads.stamp" >"$tmp/edit/.git/ppc-threads.stamp.new"
 	mv "$tmp/edit/.git/ppc-threads.stamp.new" "$tmp/edit/.git/ppc-threads.stamp"
 	before=$(cd "$PATCHES" && cat series ./*.patch | sha1sum)
-	expect export-both-edited 'changed since .* was made from it' ex "$REPO/scripts/harness/series.py" export
+	expect export-both-edited 'changed since .* was made from them' ex "$REPO/scripts/harness/series.py" export "$tmp/edit"
 	if [ "$before" = "$(cd "$PATCHES" && cat series ./*.patch | sha1sum)" ]; then
 		passed=$((passed + 1)); echo "  PASS export-both-edited: the patches are unchanged"
 	else

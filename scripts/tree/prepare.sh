@@ -5,7 +5,8 @@
 # (after the prerequisites its version needs, see harness/bases.py) applied
 # on branch "ppc-threads"; tag "series-base" is where the series starts.
 # The base is Debian's linux-source-6.12, or a clone of KDIR (only read).
-# A rerun with nothing changed does nothing. A tree with uncommitted changes,
+# The patches are first generated from their sources if those changed. A
+# rerun with nothing changed does nothing. A tree with uncommitted changes,
 # or with commits that were not exported, is never touched.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
@@ -36,6 +37,8 @@ fi
 [ -z "$(git -C "$TREE" status --porcelain --untracked-files=no)" ] ||
 	die "$TREE has uncommitted changes: commit them and run make export, or discard them (nothing was changed)"
 version=$(kernel_version "$TREE")
+# An edit to a source (rust/, kunit/, edits/...) first reaches the patches.
+series_py generate "$TREE" --if-changed || exit 1
 state=$(series_py state "$TREE") || exit 1
 if [ "$state" = current ]; then
 	note "tree up to date: $version, series applied ($TREE)"
