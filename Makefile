@@ -31,7 +31,11 @@ export PYTHONPATH := $(CURDIR)/scripts
 export PYTHONUNBUFFERED := 1
 configs_py := PYTHONPATH=scripts python3 scripts/harness/configs.py
 CONFIGS := $(shell $(configs_py) names)
-CONFIG ?= $(firstword $(CONFIGS))
+# Configurations are named only in kunit/configurations.toml; the Makefile
+# and the scripts ask for a role (configs.py role ROLE).
+role = $(shell $(configs_py) role $(1))
+PRIMARY := $(call role,primary)
+CONFIG ?= $(PRIMARY)
 export BUILD TREE KSRC LLVM JOBS SUITE TIMEOUT SENDER RESULTS
 # One identity and date for every commit the harness makes: the base
 # commit, and so base-commit: in the cover letters, is the same everywhere.
@@ -52,9 +56,9 @@ TEST_MAINLINE_CONFIGS := $(shell $(configs_py) names mainline $(in_make_test))
 KUNIT_STAGES := $(shell $(configs_py) stages '' 6.12.y $(in_make_test))
 MAINLINE_STAGES := $(shell $(configs_py) stages mainline- mainline $(in_make_test))
 CHECKS := $(if $(FULL),all,quick)
-# The short stress run: both stress kernels on 6.12.y; with FULL on mainline
+# The short stress run: every stress kernel on 6.12.y; with FULL on mainline
 # too.
-STRESS_STAGES := ppc64le-rust-stress ppc64le-c-stress
+STRESS_STAGES := $(addsuffix -stress,$(call role,stress))
 MAINLINE_STRESS_STAGES := $(addprefix mainline-,$(STRESS_STAGES))
 TEST_TARGETS := drift harness-tests $(KUNIT_STAGES) stress mainline \
 	$(if $(FULL),mainline-stress) bad-input mutants check-series
@@ -131,14 +135,14 @@ bench: tree
 	@scripts/bench/bench.sh
 
 # The kernel's own powerpc benchmarks alone, base against patched, on CONFIG
-# (make bench runs them on ppc32).
+# (make bench runs them on the configuration with the bench-upstream role).
 bench-upstream: tree
 	@scripts/bench/upstream.sh $(CONFIG) $(or $(BOOTS),2)
 
 # The kernel's own kselftests, base against patched: on CONFIG, by default
-# on ppc32, where the series changes what user space sees.
+# on the configuration with the selftests role.
 selftests: tree
-	@scripts/selftests/run.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG),ppc32)
+	@scripts/selftests/run.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG),$(call role,selftests))
 
 # The full variant on both bases; mainline's tree is make mainline's.
 STRESS_RESULTS := $(BUILD)/results-stress
@@ -189,8 +193,9 @@ stage/mainline-stress: stage/mainline
 # The hang and panic cases boot the primary kernel.
 stage/bad-input: stage/$(CONFIG)
 	$(call stage,bad-input,scripts/tests/bad-input.sh)
-# ppc32 mutants use the mainline tree: make test runs stage/mainline first.
+# The 32-bit mutants use the mainline tree: make test runs stage/mainline first.
 stage/mutants: stage/$(CONFIG)
 	$(call stage,mutants,scripts/checks/mutants.py)
-stage/check-series: $(addprefix stage/,$(filter ppc64le-rust ppc64le-c,$(TEST_CONFIGS)))
+# check-series lints and bisects the bisect role's kernels.
+stage/check-series: $(addprefix stage/,$(filter $(call role,bisect),$(TEST_CONFIGS)))
 	$(call stage,check-series,scripts/checks/check-series.sh $(CHECKS))

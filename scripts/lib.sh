@@ -34,6 +34,12 @@ config_field() {
 	python3 "$REPO/scripts/harness/configs.py" get "$1" "$2"
 }
 
+# config_role ROLE: the configurations with that role (harness/configs.py
+# role), the only way a script chooses one.
+config_role() {
+	python3 "$REPO/scripts/harness/configs.py" role "$1"
+}
+
 # series_py ARGS...: the series' patch lists and stamps (harness/series.py).
 series_py() {
 	python3 "$REPO/scripts/harness/series.py" "$@"

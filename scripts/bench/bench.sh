@@ -5,13 +5,14 @@
 # of the 6.12.y tree, each in a worktree build/bench/NAME/linux (never $TREE)
 # with its output in the layout of build/ (NAME/out/CONFIG), so that ccache
 # serves what they share; boots each BOOTS times and runs
-# scripts/bench/report.py. Then the kernel's own benchmarks on ppc32, base
-# against patched (scripts/bench/upstream.sh): the fixes' cost.
+# scripts/bench/report.py. Then the kernel's own benchmarks on the
+# configuration with the bench-upstream role, base against patched
+# (scripts/bench/upstream.sh): the fixes' cost.
 # Make variables read: BUILD, TREE, JOBS, BOOTS (default 2), DEBIAN_MIRROR.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
-config=$(python3 "$REPO/scripts/harness/configs.py" names | awk '{print $1}')
+config=$(config_role bench) || exit 1
 cross=$(config_field "$config" cross)
 bench=$BUILD/bench
 boots=${BOOTS:-2}
@@ -91,5 +92,5 @@ echo
 rc=0
 python3 "$REPO/scripts/bench/report.py" "$bench" "$config" "$cross" "$boots" || rc=1
 echo
-"$REPO/scripts/bench/upstream.sh" ppc32 "$boots" || rc=1
+"$REPO/scripts/bench/upstream.sh" "$(config_role bench-upstream)" "$boots" || rc=1
 exit $rc

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # One step of check-series.sh's "git rebase -x": build HEAD incrementally
-# in the primary configurations, a row each; exit 0, so the rebase goes on.
+# in the configurations with the bisect role, a row each; exit 0, so the
+# rebase goes on.
 # usage: bisect-step.sh CONFIG_DIR (the .config of each configuration)
 . "$(dirname "$0")/../lib.sh"
 cfgs=${1:?usage: bisect-step.sh CONFIG_DIR (run by check-series.sh)}
@@ -15,14 +16,17 @@ if ! git diff --name-only HEAD~1 HEAD | grep -qvE '^(Documentation|tools)/'; the
 	check "bisect:$i" 0 "$subject (Documentation/ and tools/ only: no kernel build)"
 	exit 0
 fi
-for c in ppc64le-rust ppc64le-c; do
-	# Before the option exists, the C configuration is the Rust one.
-	[ "$c" = ppc64le-c ] && ! git grep -q 'config PPC_RUST_THREAD_SETUP' -- arch/powerpc && continue
+for c in $(config_role bisect); do
+	# Before the option exists, a configuration with the helpers off is the
+	# one with them on.
+	case " $(config_field "$c" kunitconfigs) " in
+	*" helpers-off "*) git grep -q 'config PPC_RUST_THREAD_SETUP' -- arch/powerpc || continue ;;
+	esac
 	out=$BUILD/out/$c
 	log=$BUILD/bisect-$i-$c.log
 	cp "$cfgs/$c" "$out/.config"
 	start=$SECONDS
-	if make -s ARCH=powerpc O="$out" CROSS_COMPILE=powerpc64le-linux-gnu- -j"$JOBS" \
+	if make -s ARCH=powerpc O="$out" CROSS_COMPILE="$(config_field "$c" cross)" -j"$JOBS" \
 		olddefconfig all >"$log" 2>&1; then
 		check "bisect:$i:$c" 0 "$subject ($((SECONDS - start)) s)"
 	else

@@ -17,7 +17,8 @@ esac
 full() { [ "$checks" = all ]; }
 
 JOBS=${JOBS:-$(nproc)}
-primary=$BUILD/out/ppc64le-rust
+primary_config=$(config_role primary) || exit 1
+primary=$BUILD/out/$primary_config
 kmake() {	# kmake MAKE-ARGS...: make in the Rust build being checked
 	make -s -C "$src" ARCH=powerpc O="$out" CROSS_COMPILE="$cross" -j"$JOBS" "$@"
 }
@@ -48,7 +49,7 @@ done
 if full; then
 	note "the C path: ppc64le without Rust"
 	norust=$BUILD/out/ppc64le-norust
-	"$REPO/scripts/qemu/run-kunit.py" build "$TREE" "$norust" ppc64le-rust \
+	"$REPO/scripts/qemu/run-kunit.py" build "$TREE" "$norust" "$primary_config" \
 		kunitconfigs/base kunitconfigs/builtin
 	check "build:ppc64le-norust" $? "log: $norust/build.log"
 fi
@@ -128,13 +129,14 @@ warnings=$(grep -c 'kernel-threads' "$BUILD/htmldocs.log")
 	[ -f "$docs/Documentation/output/arch/powerpc/kernel-threads.html" ]
 check htmldocs $? "$warnings warnings from kernel-threads.rst (log: $BUILD/htmldocs.log)"
 
-note "bisect: every patch of the series builds, incrementally (git rebase -x; ppc64le, GCC, Rust; helpers on, and off once they exist)"
+bisected=$(config_role bisect) || exit 1
+note "bisect: every patch of the series builds, incrementally (git rebase -x; $bisected; the C path once the helpers' option exists)"
 # Each step starts from the configuration the suites were built with;
 # olddefconfig drops what a patch does not have yet (Rust before it is
 # enabled, the helper option before it exists).
 cfgs=$BUILD/bisect-configs
 mkdir -p "$cfgs"
-for c in ppc64le-rust ppc64le-c; do
+for c in $bisected; do
 	[ -f "$BUILD/out/$c/.config" ] || die "$BUILD/out/$c is not built; run its suites first"
 	cp "$BUILD/out/$c/.config" "$cfgs/$c"
 done
@@ -142,7 +144,7 @@ branch=$(git -C "$TREE" symbolic-ref -q --short HEAD) || die "$TREE is not on a 
 restore() {
 	git -C "$TREE" rebase --abort >/dev/null 2>&1 || true
 	git -C "$TREE" checkout -q "$branch"
-	for c in ppc64le-rust ppc64le-c; do cp "$cfgs/$c" "$BUILD/out/$c/.config"; done
+	for c in $bisected; do cp "$cfgs/$c" "$BUILD/out/$c/.config"; done
 }
 trap restore EXIT
 # The rebase starts at patch 1, not at series-base: going through the

@@ -5,8 +5,9 @@
 Each mutant edits thread_setup.rs in its configuration's tree, rebuilds
 and runs the suites: each of its tests, one seeing the helpers from outside
 and one of powerpc_thread_setup_rust, must not pass (fail, crash or never
-run). The file is restored whatever happens. "mutants.py CONFIG" runs only
-that configuration's mutants.
+run). The file is restored whatever happens. Each mutant names a role
+(kunit/configurations.toml): mutants breaks the 64-bit helper, mutants-32bit
+the 32-bit one. "mutants.py CONFIG" runs only that configuration's mutants.
 """
 
 import os
@@ -24,25 +25,26 @@ ZERO = '*slot = MaybeUninit::zeroed();'
 # same statement, so the closing brace tells them apart.
 ARG_STORE = 'regs.gpr[15] = arg as c_ulong;\n}'
 
-# name, configuration, what it breaks, tests that must fail, [(old, new)] edits
+# name, role of its configuration, what it breaks, tests that must fail,
+# [(old, new)] edits
 RUST_KTHREAD = 'powerpc_thread_setup_rust.kernel_thread_frames'
 RUST_USER = 'powerpc_thread_setup_rust.user_kthread_frames'
 MUTANTS = [
-    ('softe-masked', 'ppc64le-rust',
+    ('softe-masked', 'mutants',
      'softe says interrupts are masked (IRQS_ALL_DISABLED)',
      ('powerpc_kthread_softe.user_kthread_softe_enabled', RUST_USER),
      [(SOFTE, 'registers(regs).softe = 3;')]),
-    ('msr-pr', 'ppc64le-rust',
+    ('msr-pr', 'mutants',
      'MSR_PR set in the child regs',
      ('powerpc_kthread_user_mode.user_kthread_not_user_mode', RUST_USER),
      [(SOFTE, SOFTE + '\n    registers(regs).msr = 1 << bindings::MSR_PR_LG;')]),
-    ('fn-arg-swapped', 'ppc64le-rust',
+    ('fn-arg-swapped', 'mutants',
      'fn and arg swapped in r14/r15',
      ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD),
      [('regs.gpr[14] = KernelFunction::of_thread_fn(thread_fn).entry();',
        'regs.gpr[14] = arg as c_ulong;'),
       (ARG_STORE, 'regs.gpr[15] = KernelFunction::of_thread_fn(thread_fn).entry();\n}')]),
-    ('stale-orig-gpr3', 'ppc64le-rust',
+    ('stale-orig-gpr3', 'mutants',
      'orig_gpr3 left unsanitised (stale stack data)',
      ('powerpc_thread_frames.user_kthread_frames', RUST_USER),
      [(ZERO,
@@ -50,22 +52,22 @@ MUTANTS = [
        '    let stale = unsafe { slot.assume_init_ref().__bindgen_anon_1.user_regs.orig_gpr3 };\n'
        '    ' + ZERO),
       (SOFTE, SOFTE + '\n    registers(regs).orig_gpr3 = stale;')]),
-    ('kernel-shim-for-user', 'ppc64le-rust',
+    ('kernel-shim-for-user', 'mutants',
      'a user-mode kernel thread started in start_kernel_thread',
      ('powerpc_thread_frames.user_kthread_frames', RUST_USER),
      [('let shim: Shim = bindings::ret_from_kernel_user_thread;',
        'let shim: Shim = bindings::start_kernel_thread;')]),
     # KernelFunction: the entry point must be ppc_function_entry()'s.
-    ('entry-is-address', 'ppc64le-rust',
+    ('entry-is-address', 'mutants',
      'r14 gets the address of fn, not its local entry point',
      ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD),
      [('return address.wrapping_add(global_entry::SIZE);', 'return address;')]),
     # The 32-bit path: no softe, everything else as on 64-bit.
-    ('ppc32-not-cleared', 'ppc32-rust',
+    ('32bit-not-cleared', 'mutants-32bit',
      '32-bit user regs left as the stack had them',
      ('powerpc_thread_frames.user_kthread_frames', RUST_USER),
      [(ZERO, '#[cfg(CONFIG_PPC64)]\n    {\n        ' + ZERO + '\n    }')]),
-    ('ppc32-extra-write', 'ppc32-rust',
+    ('32bit-extra-write', 'mutants-32bit',
      'r13 of the switch frame written too on 32-bit (harmless on a zeroed stack)',
      ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD),
      [(ARG_STORE, 'regs.gpr[15] = arg as c_ulong;\n    #[cfg(not(CONFIG_PPC64))]\n    {\n'
@@ -94,6 +96,11 @@ def apply(text, edits, name):
     return text
 
 
+def config_of(role):
+    """The configuration a mutant of that role runs on."""
+    return configs.role(role)[0]
+
+
 def build_of(config):
     """BUILD for run-kunit.py: the 6.12.y tree where the configuration builds
     there (make kunit prepares it), else the mainline one (make mainline)."""
@@ -112,9 +119,10 @@ def source(config):
 
 
 def main(argv):
-    if len(argv) > 2 or argv[1:] and argv[1] not in {m[1] for m in MUTANTS}:
-        sys.exit(f'usage: mutants.py [{"|".join(dict.fromkeys(m[1] for m in MUTANTS))}]')
-    chosen = [m for m in MUTANTS if argv[1:] in ([], [m[1]])]
+    mutants = [(name, config_of(role), *rest) for name, role, *rest in MUTANTS]
+    if len(argv) > 2 or argv[1:] and argv[1] not in {m[1] for m in mutants}:
+        sys.exit(f'usage: mutants.py [{"|".join(dict.fromkeys(m[1] for m in mutants))}]')
+    chosen = [m for m in mutants if argv[1:] in ([], [m[1]])]
     originals = {}
     for name, config, _, _, edits in chosen:	# fail early on stale edits
         path = source(config)

@@ -11,6 +11,8 @@
         "before" kernel
   configs.py stages PREFIX [BASE [--make-test|NAME...]]   the result stages a run over
         the configurations names chooses must leave (PREFIX "mainline-" for make mainline)
+  configs.py role ROLE   the configurations with that role, in file order (ROLES: what
+        each stage and script runs on, so that no script names a configuration)
 """
 
 import sys
@@ -41,6 +43,9 @@ class Config:
     kaslr: bool = False
     compat: str = ''
     before_passes: bool = False
+    roles: tuple = ()
+    stress_kunitconfigs: tuple = ()
+    stress_llvm: str = ''
 
     @property
     def before(self):
@@ -50,6 +55,20 @@ class Config:
 
 
 BASES = Config.bases
+# The roles a configuration can have (its "roles" field): what the scripts
+# and the Makefile run on, looked up with role(). A role of one configuration
+# must have exactly one.
+ROLES = {
+    'primary': 'make kunit\'s default and the kernel the 6.12.y checks start from',
+    'stress': 'make stress builds its debugging kernel (stress_kunitconfigs)',
+    'bisect': 'check-series builds every patch of the series in it',
+    'bench': 'make bench\'s thread set-up kernels (base, c, rust)',
+    'bench-upstream': 'make bench runs the kernel\'s own benchmarks on it',
+    'selftests': 'make selftests\' default',
+    'mutants': 'make mutants breaks its 64-bit Rust helper',
+    'mutants-32bit': 'make mutants breaks its 32-bit Rust helper',
+}
+SINGLE_ROLES = ('primary', 'bench', 'bench-upstream', 'selftests', 'mutants', 'mutants-32bit')
 
 
 def load(path=FILE):
@@ -80,9 +99,32 @@ def load(path=FILE):
                 raise ValueError(f'{path}: [{name}]: {field}: base '
                                  f'{", ".join(sorted(bad))} is not one of: '
                                  f'{" ".join(allowed)}')
+        bad = set(out[name].roles) - set(ROLES)
+        if bad:
+            raise ValueError(f'{path}: [{name}]: roles: {", ".join(sorted(bad))} is not a '
+                             f'role (have: {" ".join(ROLES)})')
+        if 'stress' in out[name].roles and not out[name].stress_kunitconfigs:
+            raise ValueError(f'{path}: [{name}]: the stress role needs stress_kunitconfigs')
     if not out:
         raise ValueError(f'{path}: no configurations')
+    for r in SINGLE_ROLES:
+        having = [n for n, c in out.items() if r in c.roles]
+        if len(having) > 1:
+            raise ValueError(f'{path}: role {r} belongs to one configuration, not to '
+                             f'{" ".join(having)}')
     return out
+
+
+def role(name, configs=None):
+    """The names of the configurations with role name, in file order; at least one."""
+    if name not in ROLES:
+        raise ValueError(f"unknown role '{name}' (have: {' '.join(ROLES)})")
+    configs = load() if configs is None else configs
+    having = [n for n, c in configs.items() if name in c.roles]
+    if not having:
+        raise ValueError(f'no configuration has the role {name} ({ROLES[name]}): give one '
+                         f'"roles = [\"{name}\"]" in {FILE.relative_to(REPO)}')
+    return having
 
 
 def on_base(configs, base=None, make_test=False, names=()):
@@ -156,6 +198,8 @@ def main(argv):
         if argv[3] not in values:
             raise ValueError(f"no field '{argv[3]}' (have: {' '.join(values)})")
         print(_shell(values[argv[3]]))
+    elif len(argv) == 3 and argv[1] == 'role':
+        print(' '.join(role(argv[2])))
     elif len(argv) >= 3 and argv[1] == 'stages':
         print(' '.join(stages(argv[2], _chosen(argv[3:]))))
     else:
