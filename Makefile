@@ -100,7 +100,7 @@ generate: tree
 
 kunit: tree
 	@rm -rf $(BUILD)/results-kunit
-	@RESULTS=$(BUILD)/results-kunit scripts/qemu/run-kunit.py $(CONFIG); rc=$$?; \
+	@RESULTS=$(BUILD)/results-kunit scripts/qemu/run_kunit.py $(CONFIG); rc=$$?; \
 	 scripts/harness/results.py summary $(BUILD)/results-kunit | tail -n 1; exit $$rc
 
 test: tree
@@ -170,19 +170,19 @@ stage/drift:
 stage/harness-tests:
 	$(call stage,harness-tests,$(RECORD) harness-tests python3 -m pytest -q scripts/tests)
 $(addprefix stage/,$(CONFIGS)): stage/%:
-	$(call stage,$*,scripts/qemu/run-kunit.py $*)
+	$(call stage,$*,scripts/qemu/run_kunit.py $*)
 stage/%-oops: stage/%
-	$(call stage,$*-oops,scripts/qemu/run-kunit.py $* oops)
+	$(call stage,$*-oops,scripts/qemu/run_kunit.py $* oops)
 stage/%-init: stage/%
-	$(call stage,$*-init,scripts/qemu/boot-init.py $* init)
+	$(call stage,$*-init,scripts/qemu/boot_init.py $* init)
 stage/%-user-regs: stage/%
-	$(call stage,$*-user-regs,scripts/qemu/boot-init.py $* user-regs)
+	$(call stage,$*-user-regs,scripts/qemu/boot_init.py $* user-regs)
 stage/%-load: stage/%
-	$(call stage,$*-load,scripts/qemu/boot-init.py $* load)
+	$(call stage,$*-load,scripts/qemu/boot_init.py $* load)
 stage/%-user-regs-compat: stage/%
-	$(call stage,$*-user-regs-compat,scripts/qemu/boot-init.py $* user-regs-compat)
+	$(call stage,$*-user-regs-compat,scripts/qemu/boot_init.py $* user-regs-compat)
 stage/%-kaslr: stage/%
-	$(call stage,$*-kaslr,scripts/qemu/boot-init.py $* kaslr)
+	$(call stage,$*-kaslr,scripts/qemu/boot_init.py $* kaslr)
 stage/mainline:
 	$(call stage,mainline,scripts/tree/mainline.sh $(TEST_MAINLINE_CONFIGS))
 # The short stress variant, on each base's tree.

@@ -174,7 +174,7 @@ worktree_with() {
 }
 
 # build_kernel TREE OUT CONFIG FRAGMENT...: make bench's and make stress's
-# kernels (run-kunit.py build).
+# kernels (run_kunit.py build).
 build_kernel() {
-	python3 "$REPO/scripts/qemu/run-kunit.py" build "$@"
+	python3 "$REPO/scripts/qemu/run_kunit.py" build "$@"
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * init (PID 1) of the module boot (boot-init.py CONFIG load): loads the
+ * init (PID 1) of the module boot (boot_init.py CONFIG load): loads the
  * KUnit test module /MODULE.ko, whose suites run as it loads and print
  * their KTAP on the console after the line "module_init: loading", then
  * unloads it, and checks that no thread the tests started is left, before

@@ -81,7 +81,7 @@ for name in base c rust; do
 	for run in $(seq "$boots"); do
 		rm -f "$out/insn-ranges-$run.log"
 		BUILD=$bench/$name TREE=$bench/$name/linux RESULTS=$bench/results \
-			python3 "$REPO/scripts/qemu/boot-init.py" --prefix="bench-$name-" \
+			python3 "$REPO/scripts/qemu/boot_init.py" --prefix="bench-$name-" \
 			--qemu_args="-plugin $bench/insn-ranges.so,$ranges -d plugin -D $out/insn-ranges-$run.log" \
 			"$config" bench ||
 			die "the $name kernel's bench boot failed (log: $out/console-bench.log)"

@@ -17,7 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-# boot-init.py's bench verdict reads the same lines.
+# boot_init.py's bench verdict reads the same lines.
 from verdict.judge_boot import BENCH_LINE as LINE
 
 KERNELS = {

@@ -6,7 +6,7 @@ patched kernel (scripts/bench/upstream.sh), and their ratio lines.
 usage: upstream.py RESULTS_DIR CONFIG BOOTS
 
 Reads RESULTS_DIR/upstream-{prereqs,series}-RUN-CONFIG-upstream.txt, the
-verdicts boot-init.py's upstream mode wrote; prints instructions per call
+verdicts boot_init.py's upstream mode wrote; prints instructions per call
 (qemu -icount shift=0: 1 ns of guest time is one instruction), writes
 RESULTS_DIR/upstream-CONFIG.json, and exits 1 if a benchmark fails on the
 patched kernel but not on the base, a boot left no verdict, or two boots of

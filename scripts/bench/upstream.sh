@@ -45,7 +45,7 @@ rm -f "$up/results/upstream-"*"-$config-upstream.txt"
 for name in prereqs series; do
 	for run in $(seq "$boots"); do
 		BUILD=$up/$name TREE=$up/$name/linux RESULTS=$up/results \
-			python3 "$REPO/scripts/qemu/boot-init.py" --prefix="upstream-$name-$run-" \
+			python3 "$REPO/scripts/qemu/boot_init.py" --prefix="upstream-$name-$run-" \
 			--timeout=900 --qemu_args="-initrd $programs/initrd.cpio" "$config" upstream ||
 			true	# upstream.py names what failed
 		cp "$up/$name/out/$config/console-upstream.log" \

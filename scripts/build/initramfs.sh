@@ -8,9 +8,9 @@
 #   /thread_cost_init        kunit/bench/thread_cost_init.c, init of make bench
 #   /stress_init             kunit/stress/stress_init.c, init of make stress
 #   /module_init             kunit/module/module_init.c, loads and unloads the
-#                            test module (boot-init.py CONFIG load)
+#                            test module (boot_init.py CONFIG load)
 #   /ctr_probe               kunit/kaslr/ctr_probe.c, what CTR gives away after
-#                            getpid() (boot-init.py CONFIG kaslr[-before])
+#                            getpid() (boot_init.py CONFIG kaslr[-before])
 #   /compat/user_regs, /compat/exec_entry  the selftest again, 32-bit, with
 #                            COMPAT_CROSS: compat tasks of a 64-bit kernel
 # Files are only rewritten when their content changes, so the kernel build

@@ -6,7 +6,7 @@
 # base does not have): "prereqs", the base, with the series' prerequisites
 # only, and "series", with all of it. Each is built in a worktree of $TREE
 # (never $TREE itself), in $BUILD/upstream/NAME/linux, with its output in
-# NAME/out/CONFIG, the layout of build/, so boot-init.py boots it with
+# NAME/out/CONFIG, the layout of build/, so boot_init.py boots it with
 # BUILD=$BUILD/upstream/NAME.
 #
 # usage: kernel-pair.sh CONFIG

@@ -49,7 +49,7 @@ done
 if full; then
 	note "the C path: ppc64le without Rust"
 	norust=$BUILD/out/ppc64le-norust
-	"$REPO/scripts/qemu/run-kunit.py" build "$TREE" "$norust" "$primary_config" \
+	"$REPO/scripts/qemu/run_kunit.py" build "$TREE" "$norust" "$primary_config" \
 		kunitconfigs/base kunitconfigs/builtin
 	check "build:ppc64le-norust" $? "log: $norust/build.log"
 fi

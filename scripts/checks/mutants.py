@@ -102,7 +102,7 @@ def config_of(role):
 
 
 def build_of(config):
-    """BUILD for run-kunit.py: the 6.12.y tree where the configuration builds
+    """BUILD for run_kunit.py: the 6.12.y tree where the configuration builds
     there (make kunit prepares it), else the mainline one (make mainline)."""
     return BUILD if '6.12.y' in configs.get(config).bases else BUILD / 'mainline'
 
@@ -152,7 +152,7 @@ def main(argv):
                        TREE=str(build / 'linux'))
             log = out / f'{name}.log'
             with open(log, 'w') as f:
-                subprocess.run([str(REPO / 'scripts/qemu/run-kunit.py'), config],
+                subprocess.run([str(REPO / 'scripts/qemu/run_kunit.py'), config],
                                env=env, stdout=f, stderr=subprocess.STDOUT)
             path.write_text(originals[path])
             run_out = kernel_out(config, build) / 'kunit-suites.out'

@@ -36,7 +36,7 @@ def cli(main):
 
 
 def boot_args(argv, doc, modes):
-    """argv as run-kunit.py and boot-init.py take it: CONFIG, a MODE (modes[0]
+    """argv as run_kunit.py and boot_init.py take it: CONFIG, a MODE (modes[0]
     if none) and the options, kunit.py's names where it has them; the usage
     is doc's second paragraph."""
     parser = argparse.ArgumentParser(usage=doc.split('\n\n')[1].strip()[len('usage: '):])

@@ -6,7 +6,7 @@
         BASE (6.12.y or mainline) those it can build, with --make-test those make
         test runs there, with NAMEs only those
   configs.py get NAME FIELD   one field of a configuration (a list space-separated;
-        a flag "y" or nothing), or boots and before_boots: the boot-init modes make
+        a flag "y" or nothing), or boots and before_boots: the boot_init.py modes make
         mainline runs with and without the fixes, or before: "y" if it builds a
         "before" kernel
   configs.py stages PREFIX [BASE [--make-test|NAME...]]   the result stages a run over
@@ -156,7 +156,7 @@ def get(name, path=FILE):
 
 
 def boot_modes(config, before=False):
-    """The boot-init modes a configuration runs, with or without the fixes."""
+    """The boot_init.py modes a configuration runs, with or without the fixes."""
     kaslr = ['kaslr-before' if before else 'kaslr'] if config.kaslr else []
     compat = ['user-regs-compat-before' if before else 'user-regs-compat'] \
         if config.compat else []

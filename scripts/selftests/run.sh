@@ -6,7 +6,7 @@
 # ones that drive the paths the series changes) are cross-built from $TREE
 # with their own Makefiles (build.sh, which reports a target that fails to
 # build by name and goes on); each kernel boots with kselftest's runner as
-# init (boot-init.py CONFIG kselftest); table.py judges the two runs.
+# init (boot_init.py CONFIG kselftest); table.py judges the two runs.
 #
 # usage: run.sh CONFIG [TARGET...]
 set -euo pipefail
@@ -27,7 +27,7 @@ out=$pair/kselftest-$config
 for name in prereqs series; do
 	# A hung guest is killed at the timeout, and its log kept.
 	BUILD=$pair/$name TREE=$pair/$name/linux RESULTS=$pair/results \
-		python3 "$REPO/scripts/qemu/boot-init.py" --prefix="selftests-$name-" \
+		python3 "$REPO/scripts/qemu/boot_init.py" --prefix="selftests-$name-" \
 		--timeout="${TIMEOUT:-3600}" --qemu_args="-initrd $out/initramfs.cpio" \
 		"$config" kselftest || true	# table.py names what failed
 done

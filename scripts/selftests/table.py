@@ -6,7 +6,7 @@ on the patched kernel (scripts/selftests/run.sh), and what differs.
 usage: table.py RESULTS_DIR CONFIG
 
 Reads RESULTS_DIR/selftests-{prereqs,series}-CONFIG-kselftest.txt, the
-verdicts boot-init.py's kselftest mode wrote. The rule:
+verdicts boot_init.py's kselftest mode wrote. The rule:
   - nothing that passes on the base may fail, or go missing, on the patched
     kernel (a crash or a timeout is a failure);
   - powerpc/user_regs must fail on the base where the configuration leaks

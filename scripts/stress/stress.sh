@@ -4,7 +4,7 @@
 # make stress (README, "make stress"): the debugging kernels of the
 # configurations with the stress role (kunit/configurations.toml: each its
 # stress_kunitconfigs over stress/debug), built in a worktree of $TREE at
-# its HEAD, $BUILD/stress/linux, and judged by boot-init.py stress; $TREE itself is
+# its HEAD, $BUILD/stress/linux, and judged by boot_init.py stress; $TREE itself is
 # never changed.
 #
 # usage: stress.sh short|full [CONFIG...]   (short is make test's; every
@@ -49,7 +49,7 @@ for config in "${configs[@]}"; do
 	note "stress ($variant): $config, $fragments${llvm:+, LLVM=$llvm}, on $(git -C "$TREE" log -1 --format=%s base)"
 	# shellcheck disable=SC2086 # the fragments are words
 	LLVM=$llvm build_kernel "$stress/linux" "$stress/out/$config" "$config" stress/debug $fragments
-	BUILD=$stress TREE=$stress/linux RESULTS=$RESULTS python3 "$REPO/scripts/qemu/boot-init.py" \
+	BUILD=$stress TREE=$stress/linux RESULTS=$RESULTS python3 "$REPO/scripts/qemu/boot_init.py" \
 		--prefix="$prefix" --timeout=$timeout "${amounts[@]/#/--kernel_args=}" \
 		"$config" stress >/dev/null || rc=1
 	echo "console: $stress/out/$config/console-stress.log"

@@ -204,13 +204,13 @@ if [ -d "$TREE/.git" ]; then
 fi
 
 note "unknown configuration"
-expect unknown-config "unknown configuration 'nope' \\(have: ppc64le-rust" "$REPO/scripts/qemu/run-kunit.py" nope
-expect unknown-config-boot "unknown configuration 'nope'" "$REPO/scripts/qemu/boot-init.py" nope init
-expect load-no-module 'builds no test module' "$REPO/scripts/qemu/boot-init.py" ppc64le-rust load
+expect unknown-config "unknown configuration 'nope' \\(have: ppc64le-rust" "$REPO/scripts/qemu/run_kunit.py" nope
+expect unknown-config-boot "unknown configuration 'nope'" "$REPO/scripts/qemu/boot_init.py" nope init
+expect load-no-module 'builds no test module' "$REPO/scripts/qemu/boot_init.py" ppc64le-rust load
 expect load-not-built 'run the suites of ppc64le-module first' \
-	env BUILD="$tmp/build" "$REPO/scripts/qemu/boot-init.py" ppc64le-module load
+	env BUILD="$tmp/build" "$REPO/scripts/qemu/boot_init.py" ppc64le-module load
 expect config-not-on-base "ppc32-rust builds only on mainline, and .* is 6.12.y" \
-	"$REPO/scripts/qemu/run-kunit.py" ppc32-rust
+	"$REPO/scripts/qemu/run_kunit.py" ppc32-rust
 
 note "make bench without its tree or its kernels"
 expect bench-no-tree 'is not prepared; run make kunit first' \
@@ -232,27 +232,27 @@ expect missing-tool 'apt-get install gcc-powerpc64le-linux-gnu' \
 if [ -f "$BUILD/out/ppc64le-rust/vmlinux" ]; then
 	note "a hanging qemu and a panicking kernel (on the built primary kernel)"
 	expect qemu-hang 'ppc64le-rust-oops: FAIL' env RESULTS=$tmp/r \
-		"$REPO/scripts/qemu/run-kunit.py" --timeout=15 --qemu_args=-S ppc64le-rust oops
+		"$REPO/scripts/qemu/run_kunit.py" --timeout=15 --qemu_args=-S ppc64le-rust oops
 	expect kernel-panic 'ppc64le-rust-oops: FAIL' env RESULTS=$tmp/r \
-		"$REPO/scripts/qemu/run-kunit.py" --timeout=60 --kernel_args=oops=panic ppc64le-rust oops
+		"$REPO/scripts/qemu/run_kunit.py" --timeout=60 --kernel_args=oops=panic ppc64le-rust oops
 	if grep -q 'Kernel panic' "$BUILD/out/ppc64le-rust/console-oops.log"; then
 		passed=$((passed + 1)); echo "  PASS panic-log-kept: console log has the panic"
 	else
 		failed=$((failed + 1)); echo "  FAIL panic-log-kept: no panic in the console log"
 	fi
-	# boot-init.py boots make bench's and make stress's kernels; its logs go
+	# boot_init.py boots make bench's and make stress's kernels; its logs go
 	# next to the kernel, here a link to the primary one.
 	mkdir -p "$tmp/boot/out/ppc64le-rust"
 	ln -sf "$BUILD/out/ppc64le-rust/vmlinux" "$tmp/boot/out/ppc64le-rust/vmlinux"
 	expect boot-hang 'ppc64le-rust-init: FAIL: .*qemu killed after 10 s' env BUILD=$tmp/boot TREE=$TREE RESULTS=$tmp/r \
-		"$REPO/scripts/qemu/boot-init.py" --timeout=10 --qemu_args=-S ppc64le-rust init
+		"$REPO/scripts/qemu/boot_init.py" --timeout=10 --qemu_args=-S ppc64le-rust init
 	if grep -q 'timed out after 10 s' "$tmp/boot/out/ppc64le-rust/console-init.log"; then
 		passed=$((passed + 1)); echo "  PASS boot-hang-log-kept: the console log says it timed out"
 	else
 		failed=$((failed + 1)); echo "  FAIL boot-hang-log-kept: no time-out in the console log"
 	fi
 	expect firmware-missing 'apt-get install qemu-system-data' env BUILD=$tmp/boot TREE=$TREE RESULTS=$tmp/r \
-		"$REPO/scripts/qemu/boot-init.py" --qemu_args='-bios /nonexistent/slof.bin' ppc64le-rust init
+		"$REPO/scripts/qemu/boot_init.py" --qemu_args='-bios /nonexistent/slof.bin' ppc64le-rust init
 else
 	echo "  (hang and panic cases need the primary kernel; they run after make kunit)"
 fi

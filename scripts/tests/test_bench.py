@@ -1,17 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 """make bench: the boot verdict and the report's reading of the counts."""
-import importlib.util
-
 import pytest
 
-from conftest import SCRIPTS
-
-spec = importlib.util.spec_from_file_location('report', SCRIPTS / 'bench' / 'report.py')
-report = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(report)
-spec = importlib.util.spec_from_file_location('upstream', SCRIPTS / 'bench' / 'upstream.py')
-upstream = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(upstream)
+from bench import report, upstream
+from qemu import boot_init
 
 RUN = """Run /thread_cost_init as init process
 thread_cost: kthread 2000 cycles {k} instructions
@@ -21,13 +13,13 @@ Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000000
 """
 
 
-def test_bench_boot_passes_with_three_figures(boot_init):
+def test_bench_boot_passes_with_three_figures():
     passed, failed, what = boot_init.judge('bench', '/thread_cost_init', RUN.format(k=60000000))
     assert (passed, failed) == (1, 0)
     assert what.count('cycles') == 3
 
 
-def test_bench_boot_fails_without_a_figure(boot_init):
+def test_bench_boot_fails_without_a_figure():
     text = RUN.format(k=1).replace('thread_cost: umh 200 cycles 300000000 instructions\n',
                                    'thread_cost: umh failed in cycle 0: -2\n')
     passed, failed, what = boot_init.judge('bench', '/thread_cost_init',
@@ -90,7 +82,7 @@ def test_a_missing_mark_is_an_error(tmp_path):
 
 
 def upstream_boots(tmp_path, null_syscall, forks='1000 1200 1250', boots=2):
-    """Verdicts as boot-init.py's upstream mode writes them, for both kernels."""
+    """Verdicts as boot_init.py's upstream mode writes them, for both kernels."""
     for kernel in ('prereqs', 'series'):
         for run in range(1, boots + 1):
             lines = [f'null_syscall: exited 0: {null_syscall[kernel][run - 1]}']

@@ -1,23 +1,24 @@
 # SPDX-License-Identifier: GPL-2.0
 """The verdicts of the boots with a user program as init, on real console logs."""
 
+from qemu import boot_init
 from verdict import judge_boot
 
 
-def test_selftest_passes(boot_init, data):
+def test_selftest_passes(data):
     passed, failed, what = boot_init.judge(
         'user-regs', '/user_regs', (data / 'ppc64-be-user-regs.log').read_text())
     assert (passed, failed) == (2, 0), what
 
 
-def test_selftest_killed_by_a_signal_fails(boot_init, data):
+def test_selftest_killed_by_a_signal_fails(data):
     # A ppc64le kernel without VSX: glibc's first vector instruction traps.
     text = (data / 'ppc64le-user-regs-sigill.log').read_text()
     assert boot_init.judge('user-regs', '/user_regs', text)[1] == 1
     assert boot_init.judge('user-regs-before', '/user_regs', text)[1] == 1
 
 
-def test_selftest_without_the_fixes_names_the_registers(boot_init, data):
+def test_selftest_without_the_fixes_names_the_registers(data):
     text = (data / 'ppc32-user-regs-before.log').read_text()
     passed, failed, what = boot_init.judge('user-regs-before', '/user_regs', text)
     assert (passed, failed) == (1, 0)
@@ -26,7 +27,7 @@ def test_selftest_without_the_fixes_names_the_registers(boot_init, data):
     assert boot_init.judge('user-regs', '/user_regs', text)[1] >= 1
 
 
-def test_a_kernel_that_never_leaked_must_pass_without_the_fixes(boot_init, data):
+def test_a_kernel_that_never_leaked_must_pass_without_the_fixes(data):
     # ppc64le-powernv has before_passes: its "before" boot is judged as a pass.
     ok = (data / 'ppc64-be-user-regs.log').read_text()
     passed, failed, what = boot_init.judge('user-regs-before', '/user_regs', ok,
@@ -36,7 +37,7 @@ def test_a_kernel_that_never_leaked_must_pass_without_the_fixes(boot_init, data)
     assert boot_init.judge('user-regs-before', '/user_regs', leaky, 'ppc64le-powernv')[1] >= 1
 
 
-def test_hang_and_missing_init_fail(boot_init):
+def test_hang_and_missing_init_fail():
     assert boot_init.judge('init', '/exec_entry', 'Run /exec_entry as init process\n')[1] == 1
     assert boot_init.judge('init', '/exec_entry', 'Kernel panic\n')[1] == 1
 
@@ -51,19 +52,19 @@ Kernel panic - not syncing: Attempted to kill init! exitcode={code}
 """
 
 
-def stress(boot_init, middle='', code='0x00000000'):
+def stress(middle='', code='0x00000000'):
     return boot_init.judge('stress', '/stress_init', STRESS.format(middle=middle, code=code))
 
 
-def test_stress_passes_with_its_figures(boot_init):
-    passed, failed, what = stress(boot_init)
+def test_stress_passes_with_its_figures():
+    passed, failed, what = stress()
     assert (passed, failed) == (1, 0), what
     lines = what.splitlines()
     assert lines[-2:] == ['stress: splats 0', 'stress: PASS']
     assert 'stress: faults injected and handled 95' in lines
 
 
-def test_every_kind_of_splat_fails_stress(boot_init):
+def test_every_kind_of_splat_fails_stress():
     reports = {
         'KASAN': 'BUG: KASAN: slab-use-after-free in ppc_init_kthread_frames+0x40/0x100',
         'KFENCE': 'BUG: KFENCE: use-after-free read in start_kernel_thread+0x8/0x20',
@@ -75,29 +76,29 @@ def test_every_kind_of_splat_fails_stress(boot_init):
         'lockup': 'watchdog: BUG: soft lockup - CPU#1 stuck for 22s! [stress_kthreads:60]',
     }
     for kind, line in reports.items():
-        passed, failed, what = stress(boot_init, middle=line + '\n')
+        passed, failed, what = stress(middle=line + '\n')
         assert (passed, failed) == (0, 1), kind
         assert kind in judge_boot.splats(line), (kind, line)
         assert what.splitlines()[-1].startswith('stress: FAIL (') and kind in what, what
 
 
-def test_a_sleeping_in_atomic_report_is_lockdep_only(boot_init):
+def test_a_sleeping_in_atomic_report_is_lockdep_only():
     line = 'BUG: sleeping function called from invalid context at kernel/kthread.c:123'
     assert judge_boot.splats(line) == {'lockdep': 1}
 
 
-def test_stress_fails_on_init_errors_and_hangs(boot_init):
-    passed, failed, what = stress(boot_init, middle='stress: error: kmemleak: 1 new suspected leaks\n',
+def test_stress_fails_on_init_errors_and_hangs():
+    passed, failed, what = stress(middle='stress: error: kmemleak: 1 new suspected leaks\n',
                                   code='0x00000100')
     assert failed == 1 and 'kmemleak: 1 new suspected leaks' in what
-    assert stress(boot_init, code='0x00000100')[1] == 1
+    assert stress(code='0x00000100')[1] == 1
     passed, failed, what = boot_init.judge('stress', '/stress_init',
                                            'Run /stress_init as init process\n')
     assert failed == 1 and what.splitlines()[-1] == ('stress: FAIL (/stress_init did not exit '
                                                      '(hang or crash))')
 
 
-def test_a_kernel_that_dies_before_init_fails_stress_with_its_splat(boot_init):
+def test_a_kernel_that_dies_before_init_fails_stress_with_its_splat():
     text = ('BUG: Unable to handle kernel instruction fetch (NULL pointer?)\n'
             'Oops: Kernel access of bad area, sig: 7 [#1]\n')
     passed, failed, what = boot_init.judge('stress', '/stress_init', text)
@@ -106,7 +107,7 @@ def test_a_kernel_that_dies_before_init_fails_stress_with_its_splat(boot_init):
                                      '/stress_init)')
 
 
-def test_a_hung_qemu_is_named(boot_init):
+def test_a_hung_qemu_is_named():
     text = 'Booting Linux via __start() ...\n\n[timed out after 600 s]\n'
     assert boot_init.judge('init', '/exec_entry', text)[2] == (
         'init did not start /exec_entry, qemu killed after 600 s')
@@ -114,7 +115,7 @@ def test_a_hung_qemu_is_named(boot_init):
         'stress: FAIL (init did not start /stress_init, qemu killed after 600 s)')
 
 
-def test_a_compat_helper_without_the_fixes_gets_kernel_address_halves(boot_init, data):
+def test_a_compat_helper_without_the_fixes_gets_kernel_address_halves(data):
     # The selftest built 32-bit, as init of a big-endian ppc64 kernel.
     text = (data / 'ppc64-be-user-regs-compat-before.log').read_text()
     passed, failed, what = boot_init.judge('user-regs-compat-before', '/compat/user_regs', text)
@@ -123,7 +124,7 @@ def test_a_compat_helper_without_the_fixes_gets_kernel_address_halves(boot_init,
     assert boot_init.judge('user-regs-compat', '/compat/user_regs', text)[1] >= 1
 
 
-def test_the_init_boots_use_the_kernel_the_suites_built(boot_init, monkeypatch, tmp_path):
+def test_the_init_boots_use_the_kernel_the_suites_built(monkeypatch, tmp_path):
     # make kunit LLVM=1 builds BUILD/out/NAME-llvm: the boots must boot that one.
     import harness
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from harness import results
-from judge_kunit import judge
+from verdict.judge_kunit import judge
 
 SUITES = ['powerpc_kthread_softe', 'powerpc_kthread_user_mode', 'powerpc_kthread_spawn',
           'powerpc_kthread_exec', 'powerpc_thread_frames']

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The verdict of boot-init.py CONFIG load: the test module loaded by init,
+"""The verdict of boot_init.py CONFIG load: the test module loaded by init,
 its suites, and no test thread left before or after its unload."""
 
 import json
@@ -7,13 +7,14 @@ import json
 import pytest
 
 from harness import results
+from qemu import boot_init
 from verdict import judge_boot
 
 CONFIG = 'ppc64le-module'
 
 
 @pytest.fixture
-def load(boot_init, data, tmp_path, monkeypatch):
+def load(data, tmp_path, monkeypatch):
     """judge() of the load mode on a console text, with the cases of the
     real run's kunit.py JSON, or of the one the test passes."""
     import harness

@@ -1,22 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # The mutants' edits against the file as the series creates it, so that a
 # stale edit fails here in a second, not after an hour of make test.
-import importlib.util
-
 import pytest
 
-from conftest import SCRIPTS
+from checks import mutants
 from harness import PATCHES
-
-
-def load_mutants():
-    spec = importlib.util.spec_from_file_location('mutants', SCRIPTS / 'checks' / 'mutants.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-mutants = load_mutants()
 
 
 def created_by_series(path):

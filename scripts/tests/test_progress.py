@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # progress.run(): the exit code, the log, the notes of a long step, and the
-# kill at the time-out that boot-init.py relies on for a hung qemu.
+# kill at the time-out that boot_init.py relies on for a hung qemu.
 import time
 
 from harness import progress

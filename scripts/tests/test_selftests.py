@@ -5,12 +5,13 @@ table's rule, base against patched."""
 import pytest
 
 from harness import configs
+from qemu import boot_init
 from selftests import table
 
 USER_REGS = table.USER_REGS
 
 
-def test_the_runners_tap_is_parsed_by_kunit_py(boot_init, data, monkeypatch, tmp_path):
+def test_the_runners_tap_is_parsed_by_kunit_py(data, monkeypatch, tmp_path):
     import harness
 
     monkeypatch.setattr(harness, 'BUILD', tmp_path)
@@ -70,7 +71,7 @@ def test_a_boot_without_a_verdict_fails(tmp_path, capsys):
     assert 'patched: no verdict' in capsys.readouterr().out
 
 
-def test_a_tap_document_per_target_is_parsed_whole(boot_init, data, monkeypatch, tmp_path):
+def test_a_tap_document_per_target_is_parsed_whole(data, monkeypatch, tmp_path):
     # 6.12's runner prints one TAP document per target; kunit.py parses one.
     import harness
 

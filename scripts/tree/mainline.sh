@@ -66,16 +66,16 @@ trap 'git -C "$src" checkout -q ppc-threads' EXIT
 for c in $configs; do
 	if [ -n "$(config_field "$c" before)" ]; then
 		git -C "$src" checkout -q without-leak-fixes
-		"$REPO/scripts/qemu/run-kunit.py" "$p" "$c" before || rc=1
+		"$REPO/scripts/qemu/run_kunit.py" "$p" "$c" before || rc=1
 		for mode in $(config_field "$c" before_boots); do
-			"$REPO/scripts/qemu/boot-init.py" "$p" "$c" "$mode" || rc=1
+			"$REPO/scripts/qemu/boot_init.py" "$p" "$c" "$mode" || rc=1
 		done
 		git -C "$src" checkout -q ppc-threads
 	fi
-	"$REPO/scripts/qemu/run-kunit.py" "$p" "$c" || rc=1
-	"$REPO/scripts/qemu/run-kunit.py" "$p" "$c" oops || rc=1
+	"$REPO/scripts/qemu/run_kunit.py" "$p" "$c" || rc=1
+	"$REPO/scripts/qemu/run_kunit.py" "$p" "$c" oops || rc=1
 	for mode in $(config_field "$c" boots); do
-		"$REPO/scripts/qemu/boot-init.py" "$p" "$c" "$mode" || rc=1
+		"$REPO/scripts/qemu/boot_init.py" "$p" "$c" "$mode" || rc=1
 	done
 done
 exit $rc

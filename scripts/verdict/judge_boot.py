@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-"""The verdicts of boot-init.py's boots: judge() takes a mode's console and
+"""The verdicts of boot_init.py's boots: judge() takes a mode's console and
 gives (passed, failed, what), the last line of what being the verdict."""
 
 import re
@@ -52,7 +52,7 @@ def parse_ktap(out, ktap, name='load'):
 
 
 def judge_load(name, program, exited, text):
-    """The module's suites, judged as run-kunit.py judges a run, and what
+    """The module's suites, judged as run_kunit.py judges a run, and what
     /module_init found, one line each."""
     config = configs.get(name)
     out = kernel_out(name)

@@ -4,7 +4,7 @@
 as init, and judge it: kunit.py shuts the machine down right after the
 tests, so it can show neither init in user space nor a user-space test.
 
-usage: boot-init.py [--prefix=P] [--timeout=S] [--kernel_args=A]... [--qemu_args=A]...
+usage: boot_init.py [--prefix=P] [--timeout=S] [--kernel_args=A]... [--qemu_args=A]...
                     CONFIG [MODE]
 
   init              /exec_entry checks the registers exec gave it (exit 0)
@@ -26,7 +26,7 @@ usage: boot-init.py [--prefix=P] [--timeout=S] [--kernel_args=A]... [--qemu_args
                     run-time address in CTR, off its System.map address by
                     a KASLR offset that differs between two boots
   kaslr             with them, /ctr_probe finds 0 in CTR
-The options are run-kunit.py's. The verdict is also kept in
+The options are run_kunit.py's. The verdict is also kept in
 RESULTS/<stage>.txt, for make series.
 """
 
