@@ -3,13 +3,16 @@
 """make series: the submissions, written by b4, in build/series.
 
 Splits the series as arch-powerpc-patches/submissions says (bindgen/, fixes/
-and rfc/), enrolls each with b4 in a worktree of the mainline tree, fills in
-its cover letter from the last test runs, and checks the messages with git
-send-email --dry-run. It refuses to write a cover letter whose evidence is
-missing, and names the target that produces it. README.md, "Submitting",
-explains it.
+and rfc/). Each is a b4 prep branch of the mainline tree (prep.py), kept
+from run to run with its change-id and revision: its commits are rebuilt,
+its cover letter is filled in from the last test runs, b4 prep --auto-to-cc
+adds To/Cc, b4 prep --check runs checkpatch, b4 send -o writes the messages
+and git send-email --dry-run must accept them. It refuses to write a cover
+letter whose evidence is missing, and names the target that produces it.
+README.md, "Submitting", explains it.
 
-SENDER="Name <address>" replaces the placeholder author and Signed-off-by.
+SENDER="Name <address>" makes the patches the sender's: author and
+Signed-off-by, in the branch's commits.
 """
 
 import json
@@ -20,25 +23,37 @@ import subprocess
 import sys
 import textwrap
 from itertools import groupby
-from pathlib import Path
 
 from harness import BUILD, PATCHES, TREE, configs, results
 from harness.series import key, names
+from submit import prep
 from verdict.judge_kunit import LEAK
 
 MAINLINE_TREE = BUILD / 'mainline' / 'linux'
 OUT = BUILD / 'series'
 RESULTS = [BUILD / 'results', BUILD / 'results-mainline']
 WORK = BUILD / 'submit-tree'
+# A copy of each branch's b4 tracking data: make mainline replaces the tree
+# (and its branches) when Debian has a new upload.
+SAVED = BUILD / 'submit-tracking'
 SEND_EMAIL = '/usr/lib/git-core/git-send-email'
 B4_VERSION = '0.16.0'
 B4_VENV = BUILD / 'b4-venv'
 # With keywords: the Rust and LLVM lists are reached through them.
 GET_MAINTAINER = ['--nogit', '--nogit-fallback', '--nogit-chief-penguins', '--norolestats']
-PLACEHOLDER_NAME = 'PPC Kernel Threads'
-PLACEHOLDER = f'{PLACEHOLDER_NAME} <ppc-kthreads@lists.example.org>'
-# Reviewers the RFC needs beyond arch/powerpc: found through these files.
-RFC_EXTRA_FILES = ['rust/kernel/lib.rs', 'lib/kunit/test.c']
+CHECKPATCH = 'scripts/checkpatch.pl -q --terse --no-summary --mailback --showfile'
+PLACEHOLDER = 'PPC Kernel Threads <ppc-kthreads@lists.example.org>'
+# The first submission's base: mainline and the two prerequisites.
+BASE_BRANCH = 'submit-prerequisites'
+# A submission's prerequisite series (b4 prep --edit-deps).
+DEPENDS = {'rfc': 'fixes'}
+# The RFC asks these for review too; get_maintainer.pl does not find them
+# from its patches (the Rust maintainers it finds by keyword). b4 Cc's them
+# through send-series-cc.
+SERIES_CC = {'rfc': ['KERNEL UNIT TESTING FRAMEWORK (KUnit)']}
+# What a written message must not hold: b4's and format-patch's markers,
+# and ours for a missing result.
+UNFILLED = re.compile(r'EDITME|NOT RUN|\*\*\* [A-Z ]+ \*\*\*|<link to [^>]*>')
 
 
 def die(msg):
@@ -232,12 +247,6 @@ def b4():
     return str(tool)
 
 
-def extra_recipients(files):
-    """Cc: trailers for the maintainers and lists of files the patches do not touch."""
-    out = run('perl', 'scripts/get_maintainer.pl', *GET_MAINTAINER, '-f', *files, cwd=WORK)
-    return [f'Cc: {line.strip()}' for line in out.splitlines() if '@' in line]
-
-
 def sender():
     value = os.environ.get('SENDER', '').strip()
     if not value:
@@ -249,13 +258,6 @@ def sender():
 
 def cover_text(template, fields):
     title, body = template.split('\n', 1)
-    if not sender():
-        # Like format-patch's own markers: the sender must act on it.
-        body = ('*** SENDER: these patches are from and signed off by a placeholder,\n'
-                f'{PLACEHOLDER}. Run: make series SENDER="Your Name <address>"\n'
-                'to put your name in From: and Signed-off-by: in every patch. By\n'
-                'signing off you certify the Developer\'s Certificate of Origin. ***\n\n'
-                + body.lstrip('\n'))
     body = body.format(**fields).strip('\n')
     # Filled-in values can make lines long: re-wrap prose, keep tables.
     body = '\n\n'.join(
@@ -265,88 +267,213 @@ def cover_text(template, fields):
     return f'{title}\n\n{body}\n'
 
 
-def make_one(name, prefix, commits, cover, extra_files):
-    """One submission with b4: enroll the commits, To/Cc, cover letter, write it out."""
+def forced_revisions():
+    """REVISION="NAME=N ...": b4 prep --force-revision N for those submissions."""
+    forced = {}
+    for item in os.environ.get('REVISION', '').replace(',', ' ').split():
+        m = re.fullmatch(r'([a-z0-9-]+)=v?([1-9][0-9]*)', item)
+        if not m:
+            die(f'REVISION={item!r}: want NAME=N, e.g. REVISION=fixes=3')
+        forced[m.group(1)] = int(m.group(2))
+    return forced
+
+
+def revision(name, template, current, forced=None):
+    """The revision a submission goes out as: REVISION's, else the one its cover
+    letter's changelog is for ("Changes since vN": vN+1), else v1. A branch
+    already past it (b4 send, b4 prep --manual-reroll) needs its changelog."""
+    if forced:
+        return forced
+    since = [int(n) for n in re.findall(r'^Changes since v(\d+)', template, re.M)]
+    want = max(since, default=0) + 1
+    if current > want:
+        die(f'{name}: its b4 branch is at v{current}, but cover-letter-{name}.txt has '
+            f'{f"changes since v{want - 1} only" if since else "no changelog"}: add '
+            f'"Changes since v{current - 1}:" to it, or run '
+            f'"make series REVISION={name}={want}"')
+    return want
+
+
+def unfilled(path, fields=(), who=None):
+    """The markers in a written file that a sender would have to fill in: b4's
+    and ours, the template's {fields} left, and with a sender, the placeholder."""
+    text = path.read_text(errors='replace')
+    found = UNFILLED.findall(text) + [f'{{{f}}}' for f in fields if f'{{{f}}}' in text]
+    if who and PLACEHOLDER.split(' <')[1].rstrip('>') in text:
+        found.append(PLACEHOLDER)
+    return [f'{path}: {m!r}' for m in dict.fromkeys(found)]
+
+
+def check_written(templates):
+    """unfilled() of everything make series wrote; a cover letter's {fields}
+    only in the message that carries it, the first."""
+    bad = unfilled(OUT / 'README')
+    for name, template in templates.items():
+        fields = re.findall(r'\{(\w+)\}', template)
+        for i, mail in enumerate(sorted((OUT / name).glob('*.eml'))):
+            bad += unfilled(mail, fields if i == 0 else (), sender())
+    return bad
+
+
+def make_one(tool, name, prefix, commits, base, template, cover, forced=None, depends=None):
+    """One submission: its prep branch rebuilt, its cover letter, To/Cc and
+    prerequisites set, b4 prep --check run, the messages written."""
     out = OUT / name
-    # b4 looks for its cover commit among the last year's: not the fixed date.
-    env = {k: v for k, v in os.environ.items() if k != 'GIT_COMMITTER_DATE'} | b4_config()
-    tool = b4()
+    who = sender() or PLACEHOLDER
+    get_maintainer = ' '.join(['scripts/get_maintainer.pl', *GET_MAINTAINER])
+    config = [
+        # SMTP, not the web endpoint, so that unsigned output is allowed;
+        # "send -o" only writes the messages.
+        ('sendemail.smtpServer', '/bin/false'),
+        ('b4.send-auto-to-cmd', f'{get_maintainer} --nol'),
+        ('b4.send-auto-cc-cmd', f'{get_maintainer} --nom'),
+        # b4's checkpatch arguments, and make check-series': the tree has no
+        # history to look Fixes: ids up in, and the new files are covered by
+        # MAINTAINERS entries of their directories (the cover letters say so).
+        ('b4.prep-perpatch-check-cmd', f'{CHECKPATCH} --strict --ignore '
+         'FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID')]
+    cc = [a for s in SERIES_CC.get(name, []) for a in prep.maintainers_section(WORK, s)]
+    if cc:
+        config.append(('b4.send-series-cc', ', '.join(cc)))
+    branch = prep.Branch(tool, WORK, f'submit-{name}', who, os.environ, config)
+    saved = SAVED / f'{name}.json'
+    branch.build(base, commits, sender(), PLACEHOLDER)
+    new = branch.enroll(base, json.loads(saved.read_text()) if saved.exists() else None)
+    branch.set_cover(cover)
+    branch.set_prefixes(prefix.split()[1:])
+    branch.force_revision(revision(name, template, branch.revision(), forced))
+    branch.set_prerequisites(branch.dependency_on(depends) if depends else [])
+    branch.auto_to_cc()
+    report, counts = branch.check()
+    (OUT / f'{name}.check').write_text(re.sub(r'\x1b\[[0-9;]*m', '', report))
+    branch.send_to(out)
+    SAVED.mkdir(parents=True, exist_ok=True)
+    saved.write_text(json.dumps(branch.tracking(), indent=1) + '\n')
 
-    def b4_run(*args, **kw):
-        proc = subprocess.run([tool, *args], cwd=WORK, env=dict(env, **kw), text=True,
-                              capture_output=True)
-        if proc.returncode:
-            die(f'b4 {" ".join(args)}: {proc.stderr.strip() or proc.stdout.strip()}')
-
-    run('git', 'checkout', '-q', '-f', '-B', f'submit-{name}', commits[-1], cwd=WORK)
-    b4_run('prep', '-e', f'{commits[0]}~1')
-    if prefix != 'PATCH':
-        b4_run('prep', '--set-prefixes', *prefix.split()[1:])
-    b4_run('prep', '--auto-to-cc')
-    extra = extra_recipients(extra_files) if extra_files else []
-    (OUT / f'{name}.cover').write_text(cover + ''.join(line + '\n' for line in extra))
-    # b4 edits the cover letter in $EDITOR: this script, putting ours in.
-    b4_run('prep', '--edit-cover',
-           EDITOR=f'{sys.executable} {Path(__file__).resolve()} --put-cover {OUT / name}.cover')
-    b4_run('send', '--no-sign', '-o', str(out))
     mails = sorted(out.glob('*.eml'))
     # A single patch may go without a cover letter, its text below "---".
     if len(mails) not in (len(commits) + 1, 1 if len(commits) == 1 else -1):
         die(f'{name}: b4 wrote {len(mails)} messages, want {len(commits)} patches and a cover')
-    for mail in mails if sender() else []:
-        # b4 sends From: the sender; the author line and sign-off follow.
-        text = mail.read_text().replace(PLACEHOLDER, sender())
-        mail.write_text(text.replace(f'{PLACEHOLDER_NAME} (', f'{sender().split(" <")[0]} ('))
     check = subprocess.run(
         ['git', 'send-email', '--dry-run', '--confirm=never', '--quiet', '--suppress-cc=all',
-         f'--from={sender() or PLACEHOLDER}', *map(str, mails)],
+         f'--from={who}', *map(str, mails)],
         cwd=out, text=True, capture_output=True)
     if check.returncode:
         die(f'git send-email --dry-run rejected {name}:\n{check.stderr}')
     head = mails[0].read_text().split('\n\n', 1)[0]
     to = len(re.findall(r'@', head.split('\nTo: ', 1)[1].split('\nCc: ')[0]))
     what = f'{len(commits)} patches and a cover letter' if len(commits) > 1 else 'one patch'
-    print(f'series: {name}: [{prefix}] {what} in {out}; '
+    summary = {'name': name, 'prefix': prefix, 'revision': branch.revision(),
+               'change_id': branch.change_id(), 'new': new, 'branch': branch.name,
+               'what': what, 'check': counts, 'to': to,
+               'prereqs': branch.tracking()['series'].get('prerequisites', [])}
+    print(f'series: {name}: [{prefix}] v{summary["revision"]}, {what} in {out}; '
+          f'change-id {summary["change_id"]}{" (new)" if new else ""}; '
+          f'b4 prep --check: {checked(counts)} ({name}.check); '
           f'send-email --dry-run accepted them ({to} To)')
+    return summary
 
 
-def put_cover(ours, path):
-    """$EDITOR for b4 prep --edit-cover: our text, then b4's To/Cc trailers."""
-    theirs = Path(path).read_text().splitlines()
-    text = Path(ours).read_text().rstrip('\n')
-    trailers = [line for line in theirs if line.startswith(('To: ', 'Cc: '))]
-    extra = [line for line in text.splitlines() if line.startswith('Cc: ') and line not in trailers]
-    text = '\n'.join(line for line in text.splitlines() if line not in extra)
-    Path(path).write_text(f'{text.rstrip()}\n\n' + '\n'.join(trailers + extra) + '\n')
+def checked(counts):
+    """b4 prep --check's summary: patches without reports, then reports."""
+    return '{} clean, {} warnings, {} errors'.format(*counts)
 
 
-def b4_config():
-    """git config for b4, as environment: who sends, how it finds To/Cc."""
-    who = sender() or PLACEHOLDER
-    name, email = re.fullmatch(r'(.*) <(.*)>', who).groups()
-    get_maintainer = ' '.join(['scripts/get_maintainer.pl', *GET_MAINTAINER])
-    pairs = [('user.name', name), ('user.email', email),
-             # SMTP, not the web endpoint, so that unsigned output is allowed;
-             # "send -o" only writes the messages.
-             ('sendemail.smtpServer', '/bin/false'),
-             ('b4.send-auto-to-cmd', f'{get_maintainer} --nol'),
-             ('b4.send-auto-cc-cmd', f'{get_maintainer} --nom')]
-    # b4 only manages a branch whose cover commit is the sender's own.
-    env = {'GIT_CONFIG_COUNT': str(len(pairs)), 'GIT_AUTHOR_NAME': name,
-           'GIT_AUTHOR_EMAIL': email, 'GIT_COMMITTER_NAME': name, 'GIT_COMMITTER_EMAIL': email}
-    for i, (k, v) in enumerate(pairs):
-        env[f'GIT_CONFIG_KEY_{i}'], env[f'GIT_CONFIG_VALUE_{i}'] = k, v
-    return env
+def readme(parts, head, base):
+    """build/series/README: what was written, from whom, and how to send it."""
+    who = sender()
+    lines = [f'make series wrote these with b4 {B4_VERSION} from {head},',
+             f'on {base}, through the b4 prep branches of {MAINLINE_TREE}',
+             f'(worktree {WORK}).', '']
+    for p in parts:
+        lines += [f'{p["name"] + "/":9} [{p["prefix"]}] v{p["revision"]}, {p["what"]}; '
+                  f'branch {p["branch"]}',
+                  f'          change-id {p["change_id"]}',
+                  f'          b4 prep --check: {checked(p["check"])} (see {p["name"]}.check)']
+        lines += [f'          prerequisite {d}' for d in p['prereqs'] if not
+                  d.startswith('patch-id:')]
+    lines.append('')
+    if who:
+        lines += [f'From, author and Signed-off-by of every patch: {who}.',
+                  'By sending them you certify the Developer\'s Certificate of Origin',
+                  '(Documentation/process/submitting-patches.rst) for each.']
+    else:
+        lines += ['THESE CANNOT BE SENT. No SENDER was given: every patch is authored and',
+                  f'signed off by the placeholder {PLACEHOLDER},',
+                  'which certifies nothing. Write them again under your name:',
+                  '',
+                  "    make series SENDER='Your Name <you@example.org>'"]
+    lines += ['', 'Send the bindgen fix on its own, the fixes, then the RFC, which',
+              'depends on them:', '']
+    lines += [f'    git send-email --annotate {OUT}/{p["name"]}/*.eml' for p in parts]
+    lines += ['',
+              'then record what was sent in its branch, so that the next make series',
+              'writes the next revision (it asks for that revision\'s changelog in',
+              'the cover letter first):', '',
+              f'    cd {WORK} && git checkout submit-NAME &&',
+              f'    {B4_VENV}/bin/b4 prep --manual-reroll \'<message-id of the cover>\'',
+              '', 'which reads the thread from lore, or send with b4 send from that',
+              'branch, which does both. REVISION=NAME=N make series sets a revision.']
+    (OUT / 'README').write_text('\n'.join(lines) + '\n')
+
+
+def write_all(parts, commits, covers, base, forced=None):
+    """The submissions parts (submissions()) of commits, the patches after the
+    prerequisites, with their (template, cover letter) covers, in OUT."""
+    tool = b4()
+    try:
+        prep.worktree(MAINLINE_TREE, WORK, 'ppc-threads')
+    except prep.Error as e:
+        die(str(e))
+    for name, _, _ in parts:
+        # Refused before anything is written, as make_one() would.
+        saved = SAVED / f'{name}.json'
+        tracking = (prep.Branch(tool, WORK, f'submit-{name}', PLACEHOLDER, os.environ).tracking()
+                    or (json.loads(saved.read_text()) if saved.exists() else {}))
+        revision(name, covers[name][0], tracking.get('series', {}).get('revision', 1),
+                 (forced or {}).get(name))
+    shutil.rmtree(OUT, ignore_errors=True)
+    OUT.mkdir(parents=True)
+    try:
+        # The first submission's base, a branch as b4 wants it.
+        run('git', 'branch', '-f', BASE_BRANCH, f'{commits[0]}~1', cwd=MAINLINE_TREE)
+        done, summaries, base_branch = 0, [], BASE_BRANCH
+        for name, prefix, patches in parts:
+            depends = DEPENDS.get(name)
+            other = (prep.Branch(tool, WORK, f'submit-{depends}', PLACEHOLDER, os.environ)
+                     if depends else None)
+            summaries.append(make_one(tool, name, prefix, commits[done:done + len(patches)],
+                                      base_branch, *covers[name], (forced or {}).get(name),
+                                      other))
+            base_branch = f'submit-{name}'
+            done += len(patches)
+    except (prep.Error, SystemExit) as e:
+        # Nothing half-written to send.
+        shutil.rmtree(OUT, ignore_errors=True)
+        die(str(e).removeprefix('error: '))
+    head = run('git', 'log', '-1', '--format=%h ("%s")', 'ppc-threads',
+               cwd=MAINLINE_TREE).strip()
+    readme(summaries, f'ppc-threads at {head}', base)
+    bad = check_written({name: covers[name][0] for name, _, _ in parts})
+    if bad:
+        shutil.rmtree(OUT, ignore_errors=True)
+        die('make series wrote unfilled markers, and removed what it wrote:\n  '
+            + '\n  '.join(bad))
+    return summaries
 
 
 def main():
     sender()
+    forced = forced_revisions()
     if not (MAINLINE_TREE / '.git').is_dir():
         die(f'no mainline tree in {MAINLINE_TREE}: run "make mainline" (or "make test") '
             'first; it fetches Debian\'s newest linux-source and applies the series')
     if not os.access(SEND_EMAIL, os.X_OK):
         die('git send-email is missing (apt-get install git-email)')
     parts = submissions()
+    unknown = set(forced) - {name for name, _, _ in parts}
+    if unknown:
+        die(f'REVISION names {", ".join(sorted(unknown))}, not a submission')
     series = [p for _, _, s in parts for p in s]
     n_pre = len(names(PATCHES / 'mainline' / 'series'))
     commits = run('git', 'rev-list', '--reverse', 'base..ppc-threads').split()
@@ -398,27 +525,18 @@ def main():
         die('no make bench figures (build/bench/bench.json and upstream/results/'
             'upstream-ppc32.json, both passing): run "make bench" first')
 
-    shutil.rmtree(OUT, ignore_errors=True)
-    OUT.mkdir(parents=True)
-    if not (WORK / '.git').exists():
-        shutil.rmtree(WORK, ignore_errors=True)
-        run('git', 'worktree', 'prune')
-        run('git', 'worktree', 'add', '-q', '--detach', str(WORK), 'ppc-threads')
-    done = 0
-    for name, prefix, patches in parts:
+    covers = {}
+    for name, _, _ in parts:
         template = (PATCHES / f'cover-letter-{name}.txt').read_text()
         fields['matrix'] = matrices.get(name, '')
-        make_one(name, prefix, commits[done:done + len(patches)], cover_text(template, fields),
-                 RFC_EXTRA_FILES if name == 'rfc' else ())
-        done += len(patches)
+        covers[name] = (template, cover_text(template, fields))
+    write_all(parts, commits, covers, fields['mainline_base'], forced)
     if not sender():
-        print(f'series: the patches are from and signed off by the placeholder '
-              f'"{PLACEHOLDER}"; run "make series SENDER=\'Your Name <you@example.org>\'" '
-              'to put your name in From: and Signed-off-by: (DCO)')
+        print(f'series: THESE CANNOT BE SENT: no SENDER, so every patch is from and signed '
+              f'off by the placeholder "{PLACEHOLDER}"; run "make series '
+              'SENDER=\'Your Name <you@example.org>\'" (see build/series/README)')
     return 0
 
 
 if __name__ == '__main__':
-    if sys.argv[1:2] == ['--put-cover'] and len(sys.argv) == 4:
-        sys.exit(put_cover(sys.argv[2], sys.argv[3]))
     sys.exit(main())
