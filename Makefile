@@ -5,8 +5,8 @@
 # (scripts/verdict/, scripts/harness/results.py). See README.md.
 # Variables: KDIR (KSRC is an alias), CONFIG, SUITE, LLVM, JOBS, TIMEOUT,
 # BUILD, SENDER, FULL, BOOTS, BRANCH, DEBIAN_MIRROR: the only settings that
-# scripts read from the environment, with where they work (BUILD, TREE,
-# RESULTS); anything else is on their command line.
+# scripts read from the environment. Where they work is on their command
+# line, as everything else: --build-dir, --tree and --results-dir (DIRS).
 
 SHELL := /bin/bash
 # Debian's python3, rustc and bindgen, not a pyenv or rustup shim first on
@@ -26,6 +26,12 @@ KSRC := $(KDIR)
 BUILD ?= $(if $(KSRC),$(CURDIR)/build/ksrc,$(CURDIR)/build)
 TREE := $(BUILD)/linux
 RESULTS := $(BUILD)/results
+# Where a script works, which the Makefile passes to every script that takes
+# it. prepare.sh and submissions.py do not take them yet: they get BUILD and
+# TREE in their environment (OLD_DIRS), and no other script reads those.
+WHERE := --build-dir=$(BUILD) --tree=$(TREE)
+DIRS := $(WHERE) --results-dir=$(RESULTS)
+OLD_DIRS := BUILD=$(BUILD) TREE=$(TREE)
 # $(shell) does not see exported variables before GNU make 4.4.
 export PYTHONPATH := $(CURDIR)/scripts
 export PYTHONUNBUFFERED := 1
@@ -36,7 +42,7 @@ CONFIGS := $(shell $(configs_py) names)
 role = $(shell $(configs_py) role $(1))
 PRIMARY := $(call role,primary)
 CONFIG ?= $(PRIMARY)
-export BUILD TREE KSRC LLVM JOBS SUITE TIMEOUT SENDER RESULTS
+export KSRC LLVM JOBS SUITE TIMEOUT SENDER
 # One identity and date for every commit the harness makes: the base
 # commit, and so base-commit: in the cover letters, is the same everywhere.
 export GIT_AUTHOR_NAME := ppc-threads harness
@@ -89,7 +95,7 @@ setup:
 	@scripts/setup/install-tools.sh
 
 tree: setup
-	@scripts/tree/prepare.sh
+	@$(OLD_DIRS) scripts/tree/prepare.sh
 
 export:
 	@scripts/harness/series.py export $(TREE)
@@ -100,7 +106,7 @@ generate: tree
 
 kunit: tree
 	@rm -rf $(BUILD)/results-kunit
-	@RESULTS=$(BUILD)/results-kunit scripts/qemu/run_kunit.py $(CONFIG); rc=$$?; \
+	@scripts/qemu/run_kunit.py $(WHERE) --results-dir=$(BUILD)/results-kunit $(CONFIG); rc=$$?; \
 	 scripts/harness/results.py summary $(BUILD)/results-kunit | tail -n 1; exit $$rc
 
 test: tree
@@ -117,7 +123,8 @@ test-full:
 MAINLINE_CONFIGS := $(if $(filter command line,$(origin CONFIG)),$(CONFIG))
 mainline: setup
 	@rm -rf $(BUILD)/results-mainline
-	@RESULTS=$(BUILD)/results-mainline scripts/tree/mainline.sh $(MAINLINE_CONFIGS); rc=$$?; \
+	@scripts/tree/mainline.sh --build-dir=$(BUILD) --results-dir=$(BUILD)/results-mainline \
+	 $(MAINLINE_CONFIGS); rc=$$?; \
 	 scripts/harness/results.py summary $(BUILD)/results-mainline \
 	 $$($(configs_py) stages mainline- mainline $(MAINLINE_CONFIGS)) | tail -n 1; exit $$rc
 
@@ -129,28 +136,28 @@ check-series: tree
 	@$(MAKE) --no-print-directory stage/$@ FULL=1
 
 series:
-	@scripts/submit/submissions.py
+	@$(OLD_DIRS) scripts/submit/submissions.py
 
 bench: tree
-	@scripts/bench/bench.sh
+	@scripts/bench/bench.sh $(WHERE)
 
 # The kernel's own powerpc benchmarks alone, base against patched, on CONFIG
 # (make bench runs them on the configuration with the bench-upstream role).
 bench-upstream: tree
-	@scripts/bench/upstream.sh $(CONFIG) $(or $(BOOTS),2)
+	@scripts/bench/upstream.sh $(WHERE) $(CONFIG) $(or $(BOOTS),2)
 
 # The kernel's own kselftests, base against patched: on CONFIG, by default
 # on the configuration with the selftests role.
 selftests: tree
-	@scripts/selftests/run.sh $(if $(filter command line,$(origin CONFIG)),$(CONFIG),$(call role,selftests))
+	@scripts/selftests/run.sh $(WHERE) $(if $(filter command line,$(origin CONFIG)),$(CONFIG),$(call role,selftests))
 
 # The full variant on both bases; mainline's tree is make mainline's.
 STRESS_RESULTS := $(BUILD)/results-stress
-ON_MAINLINE := BUILD=$(BUILD)/mainline TREE=$(BUILD)/mainline/linux
+ON_MAINLINE := --build-dir=$(BUILD)/mainline --tree=$(BUILD)/mainline/linux
 stress: tree
 	@rm -rf $(STRESS_RESULTS)
-	-@RESULTS=$(STRESS_RESULTS) scripts/stress/stress.sh full
-	-@RESULTS=$(STRESS_RESULTS) $(ON_MAINLINE) scripts/stress/stress.sh full
+	-@scripts/stress/stress.sh $(WHERE) --results-dir=$(STRESS_RESULTS) full
+	-@scripts/stress/stress.sh $(ON_MAINLINE) --results-dir=$(STRESS_RESULTS) full
 	@scripts/harness/results.py summary $(STRESS_RESULTS) $(STRESS_STAGES) \
 	 $(MAINLINE_STRESS_STAGES); rc=$$?; \
 	 if [ $$rc = 0 ]; then echo "stress: PASS"; else echo "stress: FAIL (see the rows above)"; fi; \
@@ -170,32 +177,33 @@ stage/drift:
 stage/harness-tests:
 	$(call stage,harness-tests,$(RECORD) harness-tests python3 -m pytest -q scripts/tests)
 $(addprefix stage/,$(CONFIGS)): stage/%:
-	$(call stage,$*,scripts/qemu/run_kunit.py $*)
+	$(call stage,$*,scripts/qemu/run_kunit.py $(DIRS) $*)
 stage/%-oops: stage/%
-	$(call stage,$*-oops,scripts/qemu/run_kunit.py $* oops)
+	$(call stage,$*-oops,scripts/qemu/run_kunit.py $(DIRS) $* oops)
 stage/%-init: stage/%
-	$(call stage,$*-init,scripts/qemu/boot_init.py $* init)
+	$(call stage,$*-init,scripts/qemu/boot_init.py $(DIRS) $* init)
 stage/%-user-regs: stage/%
-	$(call stage,$*-user-regs,scripts/qemu/boot_init.py $* user-regs)
+	$(call stage,$*-user-regs,scripts/qemu/boot_init.py $(DIRS) $* user-regs)
 stage/%-load: stage/%
-	$(call stage,$*-load,scripts/qemu/boot_init.py $* load)
+	$(call stage,$*-load,scripts/qemu/boot_init.py $(DIRS) $* load)
 stage/%-user-regs-compat: stage/%
-	$(call stage,$*-user-regs-compat,scripts/qemu/boot_init.py $* user-regs-compat)
+	$(call stage,$*-user-regs-compat,scripts/qemu/boot_init.py $(DIRS) $* user-regs-compat)
 stage/%-kaslr: stage/%
-	$(call stage,$*-kaslr,scripts/qemu/boot_init.py $* kaslr)
+	$(call stage,$*-kaslr,scripts/qemu/boot_init.py $(DIRS) $* kaslr)
 stage/mainline:
-	$(call stage,mainline,scripts/tree/mainline.sh $(TEST_MAINLINE_CONFIGS))
+	$(call stage,mainline,scripts/tree/mainline.sh --build-dir=$(BUILD) --results-dir=$(RESULTS) \
+		$(TEST_MAINLINE_CONFIGS))
 # The short stress variant, on each base's tree.
 stage/stress: stage/$(CONFIG)
-	$(call stage,stress,scripts/stress/stress.sh short)
+	$(call stage,stress,scripts/stress/stress.sh $(DIRS) short)
 stage/mainline-stress: stage/mainline
-	$(call stage,mainline-stress,$(ON_MAINLINE) scripts/stress/stress.sh short)
+	$(call stage,mainline-stress,scripts/stress/stress.sh $(ON_MAINLINE) --results-dir=$(RESULTS) short)
 # The hang and panic cases boot the primary kernel.
 stage/bad-input: stage/$(CONFIG)
-	$(call stage,bad-input,scripts/tests/bad-input.sh)
+	$(call stage,bad-input,scripts/tests/bad-input.sh $(DIRS))
 # The 32-bit mutants use the mainline tree: make test runs stage/mainline first.
 stage/mutants: stage/$(CONFIG)
-	$(call stage,mutants,scripts/checks/mutants.py)
+	$(call stage,mutants,scripts/checks/mutants.py $(DIRS))
 # check-series lints and bisects the bisect role's kernels.
 stage/check-series: $(addprefix stage/,$(filter $(call role,bisect),$(TEST_CONFIGS)))
-	$(call stage,check-series,scripts/checks/check-series.sh $(CHECKS))
+	$(call stage,check-series,scripts/checks/check-series.sh $(DIRS) $(CHECKS))

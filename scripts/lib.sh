@@ -13,10 +13,46 @@ note() {
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PYTHONPATH=$REPO/scripts
+export PATCHES=$REPO/arch-powerpc-patches
+# Only for scripts/tree/prepare.sh, which does not take dir_options yet: the
+# Makefile gives it BUILD and TREE in its environment. No other script
+# reads them.
 BUILD=${BUILD:-$REPO/build}
 TREE=${TREE:-$BUILD/linux}
-export PATCHES=$REPO/arch-powerpc-patches
-RESULTS=${RESULTS:-$BUILD/results}
+
+# dir_options ARGS...: where a script works, on its command line (the
+# Makefile and the scripts that call scripts pass them; harness's
+# dir_options() is the same for Python):
+#   --build-dir DIR    kernels in DIR/out/CONFIG, work files (default build/)
+#   --tree DIR         the kernel tree (default BUILD-DIR/linux)
+#   --results-dir DIR  the result rows (default BUILD-DIR/results)
+# Sets build_dir, tree and results_dir (absolute), and args to the other
+# arguments, in order: call it as
+#   dir_options "$@"; set -- "${args[@]}"
+dir_options() {
+	build_dir= tree= results_dir= args=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--build-dir=*) build_dir=${1#*=} ;;
+		--tree=*) tree=${1#*=} ;;
+		--results-dir=*) results_dir=${1#*=} ;;
+		--build-dir|--tree|--results-dir)
+			[ $# -ge 2 ] && [ -n "$2" ] || die "$1 needs a directory"
+			case $1 in
+			--build-dir) build_dir=$2 ;;
+			--tree) tree=$2 ;;
+			*) results_dir=$2 ;;
+			esac
+			shift ;;
+		--) shift; args+=("$@"); break ;;
+		*) args+=("$1") ;;
+		esac
+		shift
+	done
+	build_dir=$(realpath -m "${build_dir:-$REPO/build}")
+	tree=$(realpath -m "${tree:-$build_dir/linux}")
+	results_dir=$(realpath -m "${results_dir:-$build_dir/results}")
+}
 
 # libclang_for BASE: the libclang that bindgen uses there (harness/bases.py).
 libclang_for() {
@@ -47,12 +83,12 @@ series_py() {
 
 # record STAGE PASSED FAILED [SKIPPED]: a result row (harness/results.py).
 record() {
-	python3 "$REPO/scripts/harness/results.py" record "$RESULTS" "$@"
+	python3 "$REPO/scripts/harness/results.py" record "$results_dir" "$@"
 }
 
 # check NAME STATUS [DETAIL]: one row of check-series's results.
 check() {
-	python3 "$REPO/scripts/harness/results.py" add "$RESULTS" check-series "check:$1" \
+	python3 "$REPO/scripts/harness/results.py" add "$results_dir" check-series "check:$1" \
 		$(($2 == 0)) $(($2 != 0))
 	echo "  $([ "$2" = 0 ] && echo PASS || echo FAIL) $1${3:+: $3}"
 }
@@ -150,17 +186,17 @@ private_apt() {
 	fi
 }
 
-# worktree_with DIR REV FILE...: a git worktree of $TREE at REV in DIR, with
-# each FILE copied into kernel/ and built in. make bench and make stress add
-# their kernel code this way; $TREE itself is never changed.
+# worktree_with DIR REV FILE...: a git worktree of $tree (--tree) at REV in
+# DIR, with each FILE copied into kernel/ and built in. make bench and make
+# stress add their kernel code this way; $tree itself is never changed.
 worktree_with() {
 	local wt rev=$2 file
-	wt=$(realpath -m "$1")	# git -C takes a relative path from $TREE
+	wt=$(realpath -m "$1")	# git -C takes a relative path from $tree
 	shift 2
 	if [ ! -e "$wt/.git" ]; then
 		mkdir -p "$(dirname "$wt")"
-		git -C "$TREE" worktree prune
-		git -C "$TREE" worktree add -q --detach "$wt" "$rev"
+		git -C "$tree" worktree prune
+		git -C "$tree" worktree add -q --detach "$wt" "$rev"
 	elif [ "$(git -C "$wt" rev-parse HEAD)" != "$rev" ] ||
 	     git -C "$wt" status --porcelain --untracked-files=no | grep -qv ' kernel/Makefile$'; then
 		# The harness's own worktree: whatever else was edited there goes.
@@ -174,7 +210,7 @@ worktree_with() {
 }
 
 # build_kernel TREE OUT CONFIG FRAGMENT...: make bench's and make stress's
-# kernels (run_kunit.py build).
+# kernels (run_kunit.py build), the initramfs's programs from $tree.
 build_kernel() {
-	python3 "$REPO/scripts/qemu/run_kunit.py" build "$@"
+	python3 "$REPO/scripts/qemu/run_kunit.py" build --tree "$tree" "$@"
 }

@@ -2,38 +2,42 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make bench (README.md, "make bench"): builds the base, c and rust kernels
-# of the 6.12.y tree, each in a worktree build/bench/NAME/linux (never $TREE)
+# of the 6.12.y tree, each in a worktree build/bench/NAME/linux (never $tree)
 # with its output in the layout of build/ (NAME/out/CONFIG), so that ccache
 # serves what they share; boots each BOOTS times and runs
 # scripts/bench/report.py. Then the kernel's own benchmarks on the
 # configuration with the bench-upstream role, base against patched
 # (scripts/bench/upstream.sh): the fixes' cost.
-# Make variables read: BUILD, TREE, JOBS, BOOTS (default 2), DEBIAN_MIRROR.
+# usage: bench.sh [--build-dir=D] [--tree=T]   (the kernels go under
+#        BUILD_DIR/bench, from the 6.12.y tree T)
+# Make variables read: JOBS, BOOTS (default 2), DEBIAN_MIRROR.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
+dir_options "$@"
+set -- "${args[@]}"
 
 config=$(config_role bench) || exit 1
 cross=$(config_field "$config" cross)
-bench=$BUILD/bench
+bench=$build_dir/bench
 boots=${BOOTS:-2}
-[ -d "$TREE/.git" ] || die "$TREE is not prepared; run make kunit first"
-base=$(python3 "$REPO/scripts/harness/bases.py" "$(kernel_version "$TREE")")
-[ "$base" = 6.12.y ] || die "make bench runs on the 6.12.y tree; $TREE is $base"
-[ "$(series_py state "$TREE")" = current ] ||
-	die "$TREE does not have the current series; run make kunit first"
-series=$(git -C "$TREE" rev-parse HEAD)
+[ -d "$tree/.git" ] || die "$tree is not prepared; run make kunit first"
+base=$(python3 "$REPO/scripts/harness/bases.py" "$(kernel_version "$tree")")
+[ "$base" = 6.12.y ] || die "make bench runs on the 6.12.y tree; $tree is $base"
+[ "$(series_py state "$tree")" = current ] ||
+	die "$tree does not have the current series; run make kunit first"
+series=$(git -C "$tree" rev-parse HEAD)
 # commit_before PATCH WHAT: the tree's commit just before the series patch
 # PATCH (its file name without the number); WHAT names it in the error.
 commit_before() {
 	local n
 	n=$(grep -n -- "-$1\$" "$PATCHES/series" | cut -d: -f1) || true
 	[ -n "$n" ] || die "$2 $1 is not in $PATCHES/series"
-	git -C "$TREE" rev-list --reverse series-base..HEAD | sed -n "$((n - 1))p"
+	git -C "$tree" rev-list --reverse series-base..HEAD | sed -n "$((n - 1))p"
 }
 # base: the series up to the RFC's first patch, which submissions names.
 rfc=$(awk -F'\t' '$1 == "rfc" { print $3 }' "$PATCHES/submissions")
 before=$(commit_before "$rfc" "the RFC's first patch")
-git -C "$TREE" worktree prune
+git -C "$tree" worktree prune
 
 build() {	# build NAME CONFIG KUNITCONFIG...: build/bench/NAME/out/CONFIG
 	local name=$1 cfg=$2
@@ -63,7 +67,7 @@ plugin() {	# the insn-ranges plugin, built against the installed qemu's header
 		die "building the qemu plugin scripts/bench/insn-ranges.c failed"
 }
 
-note "bench: $config kernels of $(git -C "$TREE" log -1 --format=%s base)"
+note "bench: $config kernels of $(git -C "$tree" log -1 --format=%s base)"
 cost=$REPO/kunit/bench/thread_cost.c
 worktree_with "$bench/base/linux" "$before" "$cost"
 worktree_with "$bench/c/linux" "$series" "$cost"
@@ -80,8 +84,8 @@ for name in base c rust; do
 		 "$out/vmlinux" "$cross")
 	for run in $(seq "$boots"); do
 		rm -f "$out/insn-ranges-$run.log"
-		BUILD=$bench/$name TREE=$bench/$name/linux RESULTS=$bench/results \
-			python3 "$REPO/scripts/qemu/boot_init.py" --prefix="bench-$name-" \
+		python3 "$REPO/scripts/qemu/boot_init.py" --build-dir="$bench/$name" \
+			--tree="$bench/$name/linux" --results-dir="$bench/results" --prefix="bench-$name-" \
 			--qemu_args="-plugin $bench/insn-ranges.so,$ranges -d plugin -D $out/insn-ranges-$run.log" \
 			"$config" bench ||
 			die "the $name kernel's bench boot failed (log: $out/console-bench.log)"
@@ -92,5 +96,6 @@ echo
 rc=0
 python3 "$REPO/scripts/bench/report.py" "$bench" "$config" "$cross" "$boots" || rc=1
 echo
-"$REPO/scripts/bench/upstream.sh" "$(config_role bench-upstream)" "$boots" || rc=1
+"$REPO/scripts/bench/upstream.sh" --build-dir="$build_dir" --tree="$tree" \
+	"$(config_role bench-upstream)" "$boots" || rc=1
 exit $rc

@@ -7,25 +7,28 @@
 # qemu -icount shift=0 on the two kernels of scripts/build/kernel-pair.sh:
 # "prereqs" (the base: the series' prerequisites only) and "series" (all of
 # it). Each kernel boots BOOTS times; scripts/bench/upstream.py prints the
-# figures and the patched/base ratio lines. The programs come from $TREE's
+# figures and the patched/base ratio lines. The programs come from $tree's
 # selftests, the same binaries for both kernels.
 #
-# usage: upstream.sh CONFIG [BOOTS]
+# usage: upstream.sh [--build-dir=D] [--tree=T] CONFIG [BOOTS]   (the kernels and
+#        results under BUILD_DIR/upstream, from the tree T)
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
+dir_options "$@"
+set -- "${args[@]}"
 
 [ $# -ge 1 ] && [ $# -le 2 ] || die "usage: $0 CONFIG [BOOTS]"
 config=$1
 boots=${2:-2}
 [[ $boots =~ ^[1-9][0-9]*$ ]] || die "BOOTS must be a positive number, not '$boots'"
 cross=$(config_field "$config" cross) || exit 1
-up=$BUILD/upstream
+up=$build_dir/upstream
 programs=$up/programs-$config
-"$REPO/scripts/build/kernel-pair.sh" "$config"
+"$REPO/scripts/build/kernel-pair.sh" --build-dir="$build_dir" --tree="$tree" "$config"
 
 # The benchmarks with the tree's own Makefile, as a user builds them; static,
 # as the initrd has no libraries.
-src=$TREE/tools/testing/selftests/powerpc/benchmarks
+src=$tree/tools/testing/selftests/powerpc/benchmarks
 mkdir -p "$programs/bench"
 make -s -C "$src" CROSS_COMPILE="$cross" LDFLAGS=-static OUTPUT="$programs/bench" \
 	>"$programs/build.log" 2>&1 ||
@@ -44,8 +47,8 @@ make -s -C "$src" CROSS_COMPILE="$cross" LDFLAGS=-static OUTPUT="$programs/bench
 rm -f "$up/results/upstream-"*"-$config-upstream.txt"
 for name in prereqs series; do
 	for run in $(seq "$boots"); do
-		BUILD=$up/$name TREE=$up/$name/linux RESULTS=$up/results \
-			python3 "$REPO/scripts/qemu/boot_init.py" --prefix="upstream-$name-$run-" \
+		python3 "$REPO/scripts/qemu/boot_init.py" --build-dir="$up/$name" \
+			--tree="$up/$name/linux" --results-dir="$up/results" --prefix="upstream-$name-$run-" \
 			--timeout=900 --qemu_args="-initrd $programs/initrd.cpio" "$config" upstream ||
 			true	# upstream.py names what failed
 		cp "$up/$name/out/$config/console-upstream.log" \

@@ -15,17 +15,20 @@
 #                            COMPAT_CROSS: compat tasks of a 64-bit kernel
 # Files are only rewritten when their content changes, so the kernel build
 # stays incremental.
-# usage: build-initramfs.sh CROSS_COMPILE OUTDIR [COMPAT_CROSS]
+# usage: initramfs.sh [--tree=T] CROSS_COMPILE OUTDIR [COMPAT_CROSS]   (the
+#        selftest from the kernel tree T)
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
+dir_options "$@"
+set -- "${args[@]}"
 
 [ $# -eq 2 ] || [ $# -eq 3 ] || die "usage: $0 CROSS_COMPILE OUTDIR [COMPAT_CROSS]"
 cross=$1
 compat=${3:-}
 out=$(mkdir -p "$2" && cd "$2" && pwd)
 command -v "${cross}gcc" >/dev/null || die "${cross}gcc not found (run make setup)"
-selftest=$TREE/tools/testing/selftests/powerpc/user_regs
-[ -f "$selftest/Makefile" ] || die "$selftest missing: is the series applied to $TREE?"
+selftest=$tree/tools/testing/selftests/powerpc/user_regs
+[ -f "$selftest/Makefile" ] || die "$selftest missing: is the series applied to $tree?"
 
 update() {	# update DEST: move DEST.new over DEST if it differs
 	if cmp -s "$1.new" "$1"; then rm -f "$1.new"; else mv "$1.new" "$1"; fi

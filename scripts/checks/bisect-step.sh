@@ -4,8 +4,11 @@
 # One step of check-series.sh's "git rebase -x": build HEAD incrementally
 # in the configurations with the bisect role, a row each; exit 0, so the
 # rebase goes on.
-# usage: bisect-step.sh CONFIG_DIR (the .config of each configuration)
+# usage: bisect-step.sh [--build-dir=D] [--results-dir=R] CONFIG_DIR (the .config
+#        of each configuration)
 . "$(dirname "$0")/../lib.sh"
+dir_options "$@"
+set -- "${args[@]}"
 cfgs=${1:?usage: bisect-step.sh CONFIG_DIR (run by check-series.sh)}
 
 i=$(git rev-list --count series-base..HEAD)
@@ -22,8 +25,8 @@ for c in $(config_role bisect); do
 	case " $(config_field "$c" kunitconfigs) " in
 	*" helpers-off "*) git grep -q 'config PPC_RUST_THREAD_SETUP' -- arch/powerpc || continue ;;
 	esac
-	out=$BUILD/out/$c
-	log=$BUILD/bisect-$i-$c.log
+	out=$build_dir/out/$c
+	log=$build_dir/bisect-$i-$c.log
 	cp "$cfgs/$c" "$out/.config"
 	start=$SECONDS
 	if make -s ARCH=powerpc O="$out" CROSS_COMPILE="$(config_field "$c" cross)" -j"$JOBS" \

@@ -8,15 +8,20 @@ and one of powerpc_thread_setup_rust, must not pass (fail, crash or never
 run). The file is restored whatever happens. Each mutant names a role
 (kunit/configurations.toml): mutants breaks the 64-bit helper, mutants-32bit
 the 32-bit one. "mutants.py CONFIG" runs only that configuration's mutants.
+
+usage: mutants.py [--build-dir=D] [--results-dir=R] [CONFIG]   (a configuration
+that builds on 6.12.y runs in BUILD_DIR/linux, one that does not in make
+mainline's BUILD_DIR/mainline/linux; the row goes to RESULTS_DIR/mutants.tsv)
 """
 
+import argparse
 import os
 import shutil
 import signal
 import subprocess
 import sys
 
-from harness import BUILD, REPO, RESULTS, configs, kernel_out, results
+from harness import REPO, configs, dir_options, dirs_of, kernel_out, results
 
 TARGET = 'arch/powerpc/kernel/thread_setup.rs'
 SOFTE = 'registers(regs).softe = bindings::IRQS_ENABLED as c_ulong;'
@@ -101,17 +106,18 @@ def config_of(role):
     return configs.role(role)[0]
 
 
-def build_of(config):
-    """BUILD for run_kunit.py: the 6.12.y tree where the configuration builds
-    there (make kunit prepares it), else the mainline one (make mainline)."""
-    return BUILD if '6.12.y' in configs.get(config).bases else BUILD / 'mainline'
+def build_of(config, build):
+    """run_kunit.py's --build-dir: build, with the 6.12.y tree, where the
+    configuration builds there (make kunit prepares it), else make
+    mainline's build/mainline."""
+    return build if '6.12.y' in configs.get(config).bases else build / 'mainline'
 
 
-def source(config):
+def source(config, build):
     """The file a configuration's mutants edit, checked before any edit."""
-    path = build_of(config) / 'linux' / TARGET
+    path = build_of(config, build) / 'linux' / TARGET
     if not path.is_file():
-        how = 'make kunit' if build_of(config) == BUILD else 'make mainline'
+        how = 'make kunit' if build_of(config, build) == build else 'make mainline'
         sys.exit(f'error: {path} missing; run "{how}" first')
     if subprocess.run(['git', 'diff', '--quiet', '--', TARGET], cwd=path.parents[3]).returncode:
         sys.exit(f'error: {path} has local changes; refusing to mutate it')
@@ -120,12 +126,14 @@ def source(config):
 
 def main(argv):
     mutants = [(name, config_of(role), *rest) for name, role, *rest in MUTANTS]
-    if len(argv) > 2 or argv[1:] and argv[1] not in {m[1] for m in mutants}:
-        sys.exit(f'usage: mutants.py [{"|".join(dict.fromkeys(m[1] for m in mutants))}]')
-    chosen = [m for m in mutants if argv[1:] in ([], [m[1]])]
+    parser = dir_options(argparse.ArgumentParser(usage=__doc__.split('usage: ')[1].split('\n')[0]))
+    parser.add_argument('config', nargs='?', choices=list(dict.fromkeys(m[1] for m in mutants)))
+    opts = parser.parse_args(argv[1:])
+    where = dirs_of(opts)
+    chosen = [m for m in mutants if opts.config in (None, m[1])]
     originals = {}
     for name, config, _, _, edits in chosen:	# fail early on stale edits
-        path = source(config)
+        path = source(config, where.build)
         originals.setdefault(path, path.read_text())
         apply(originals[path], edits, name)
 
@@ -140,20 +148,21 @@ def main(argv):
     signal.signal(signal.SIGTERM, interrupted)
 
     rows = []
-    out = BUILD / 'mutants'
+    out = where.build / 'mutants'
     out.mkdir(parents=True, exist_ok=True)
     try:
         for name, config, what, tests, edits in chosen:
             print(f'==> mutant {name} ({config}): {what}', flush=True)
-            path = source(config)
+            path = source(config, where.build)
             path.write_text(apply(originals[path], edits, name))
-            build = build_of(config)
-            env = dict(os.environ, RESULTS=str(out / name), SUITE='', BUILD=str(build),
-                       TREE=str(build / 'linux'))
+            build = build_of(config, where.build)
             log = out / f'{name}.log'
             with open(log, 'w') as f:
-                subprocess.run([str(REPO / 'scripts/qemu/run_kunit.py'), config],
-                               env=env, stdout=f, stderr=subprocess.STDOUT)
+                subprocess.run([str(REPO / 'scripts/qemu/run_kunit.py'), '--build-dir', str(build),
+                                '--tree', str(build / 'linux'),
+                                '--results-dir', str(out / name), config],
+                               env=dict(os.environ, SUITE=''), stdout=f,
+                               stderr=subprocess.STDOUT)
             path.write_text(originals[path])
             run_out = kernel_out(config, build) / 'kunit-suites.out'
             built = 'Starting KUnit Kernel' in run_out.read_text(errors='replace')
@@ -183,7 +192,7 @@ def main(argv):
     # A mutant is killed only if every one of its tests noticed it.
     survived = {r[0] for r in rows if not r[3].startswith('killed')}
     killed = len(chosen) - len(survived)
-    results.write(RESULTS, 'mutants',
+    results.write(where.results, 'mutants',
                   [results.Row('mutants', killed, len(survived))])
     print(f'mutants: {killed} killed by all their tests, {len(survived)} survived a test '
           'or broken')

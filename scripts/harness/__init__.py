@@ -7,24 +7,65 @@ The Makefile and lib.sh put scripts/ on PYTHONPATH for every script.
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 PATCHES = REPO / 'arch-powerpc-patches'
-# Where the scripts work, with lib.sh's defaults: the Makefile exports them.
-# Besides these, scripts read only the make variables the Makefile lists;
-# everything else is on their command line.
-BUILD = Path(os.environ.get('BUILD', REPO / 'build'))
+# Where a script works is on its command line (dir_options(), lib.sh's
+# dir_options): --build-dir, --tree and --results-dir, which the Makefile
+# and the scripts that call scripts pass. These are their defaults.
+DEFAULT_BUILD = REPO / 'build'
+# Only for the one script that does not take the options yet,
+# submit/submissions.py (BUILD and TREE): the Makefile gives it BUILD and
+# TREE in its environment. Nothing else may read these two.
+BUILD = Path(os.environ.get('BUILD', DEFAULT_BUILD))
 TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
-RESULTS = Path(os.environ.get('RESULTS', BUILD / 'results'))
 
 
-def kernel_out(name, build=None):
+@dataclass(frozen=True)
+class Dirs:
+    """Where a script works: the build directory (kernels in out/NAME), the
+    kernel tree and the results directory."""
+    build: Path
+    tree: Path
+    results: Path
+
+    def out(self, name):
+        """kernel_out() under this build directory."""
+        return kernel_out(name, self.build)
+
+
+def dirs(build=DEFAULT_BUILD, tree=None, results=None):
+    """Dirs, the tree and results under build unless given."""
+    build = Path(build).resolve()
+    return Dirs(build, Path(tree).resolve() if tree else build / 'linux',
+                Path(results).resolve() if results else build / 'results')
+
+
+def dir_options(parser):
+    """Add --build-dir, --tree and --results-dir to an argparse parser;
+    dirs_of() gives what they chose."""
+    parser.add_argument('--build-dir', default=DEFAULT_BUILD, metavar='DIR',
+                        help='where kernels are built, in out/CONFIG (default: build/)')
+    parser.add_argument('--tree', metavar='DIR',
+                        help='the kernel tree (default: BUILD_DIR/linux)')
+    parser.add_argument('--results-dir', metavar='DIR',
+                        help='where the result rows go (default: BUILD_DIR/results)')
+    return parser
+
+
+def dirs_of(opts):
+    """The Dirs of options that dir_options() added."""
+    return dirs(opts.build_dir, opts.tree, opts.results_dir)
+
+
+def kernel_out(name, build):
     """A configuration's kernel output directory: BUILD/out/NAME, with
     "-llvm" when make's LLVM is set, so that a kernel clang built and one
     GCC built never share one. Every script finds a kernel here."""
     llvm = '-llvm' if os.environ.get('LLVM') else ''
-    return (BUILD if build is None else Path(build)) / 'out' / f'{name}{llvm}'
+    return Path(build) / 'out' / f'{name}{llvm}'
 
 
 def cli(main):
@@ -40,6 +81,7 @@ def boot_args(argv, doc, modes):
     if none) and the options, kunit.py's names where it has them; the usage
     is doc's second paragraph."""
     parser = argparse.ArgumentParser(usage=doc.split('\n\n')[1].strip()[len('usage: '):])
+    dir_options(parser)
     parser.add_argument('config')
     parser.add_argument('mode', nargs='?', default=modes[0], choices=modes)
     parser.add_argument('--prefix', default='', help='put before the stage name, as mainline-')

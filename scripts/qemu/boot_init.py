@@ -4,8 +4,8 @@
 as init, and judge it: kunit.py shuts the machine down right after the
 tests, so it can show neither init in user space nor a user-space test.
 
-usage: boot_init.py [--prefix=P] [--timeout=S] [--kernel_args=A]... [--qemu_args=A]...
-                    CONFIG [MODE]
+usage: boot_init.py [--build-dir=D] [--tree=T] [--results-dir=R] [--prefix=P] [--timeout=S]
+                    [--kernel_args=A]... [--qemu_args=A]... CONFIG [MODE]
 
   init              /exec_entry checks the registers exec gave it (exit 0)
   user-regs         /user_regs, the selftest, must pass
@@ -26,8 +26,9 @@ usage: boot_init.py [--prefix=P] [--timeout=S] [--kernel_args=A]... [--qemu_args
                     run-time address in CTR, off its System.map address by
                     a KASLR offset that differs between two boots
   kaslr             with them, /ctr_probe finds 0 in CTR
-The options are run_kunit.py's. The verdict is also kept in
-RESULTS/<stage>.txt, for make series.
+The options are run_kunit.py's: the kernel is BUILD_DIR/out/CONFIG's, --tree
+the kernel tree it was built from (its kunit.py), and the verdict is also
+kept in RESULTS_DIR/<stage>.txt, for make series.
 """
 
 import re
@@ -36,7 +37,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness import REPO, RESULTS, TREE, boot_args, configs, kernel_out, progress, results
+from harness import REPO, boot_args, configs, dirs_of, progress, results
 from verdict.judge_boot import judge, judge_kaslr, kaslr_offset
 
 # make bench's counts must not move: one vCPU, the guest clock counting
@@ -69,10 +70,10 @@ NO_FIRMWARE = re.compile(r"^qemu-system-\w+: (?:Could not find LPAR firmware|cou
                          r"PowerPC bios) '([^']*)'", re.M)
 
 
-def qemu_params(config_file):
-    kunit_tool = TREE / 'tools/testing/kunit'
+def qemu_params(config_file, tree):
+    kunit_tool = tree / 'tools/testing/kunit'
     if not (kunit_tool / 'qemu_config.py').is_file():
-        sys.exit(f'error: {TREE} has no {kunit_tool.relative_to(TREE)}: TREE must be the '
+        sys.exit(f'error: {tree} has no {kunit_tool.relative_to(tree)}: --tree must be the '
                  'kernel tree of the build')
     sys.path.insert(0, str(kunit_tool))
     source = Path(config_file).read_text().replace(
@@ -82,10 +83,10 @@ def qemu_params(config_file):
     return scope['QEMU_ARCH']
 
 
-def boot(name, program, extra, kernel_args, log, timeout):
-    """The console of one boot, also kept in log."""
-    params = qemu_params(REPO / 'kunit/qemu' / configs.get(name).qemu_config)
-    kernel = kernel_out(name) / params.kernel_path
+def boot(where, name, program, extra, kernel_args, log, timeout):
+    """The console of one boot, also kept in log; where: harness.Dirs."""
+    params = qemu_params(REPO / 'kunit/qemu' / configs.get(name).qemu_config, where.tree)
+    kernel = where.out(name) / params.kernel_path
     if not kernel.exists():
         sys.exit(f'error: {kernel} missing: run the suites of {name} first')
     cmd = (['qemu-system-' + params.qemu_arch, '-nodefaults', '-m', '1024',
@@ -106,12 +107,11 @@ def boot(name, program, extra, kernel_args, log, timeout):
     return text
 
 
-def module_initrd(name):
-    """An initrd with the configuration's test module, as /MODULE.ko."""
+def module_initrd(name, out):
+    """An initrd with the configuration's test module (built in out), as /MODULE.ko."""
     config = configs.get(name)
     if not config.module:
         sys.exit(f'error: {name} builds no test module (no "module" in its configuration)')
-    out = kernel_out(name)
     kos = sorted(out.glob(f'**/{config.module}.ko'))
     gen_init_cpio = out / 'usr/gen_init_cpio'
     if not kos or not gen_init_cpio.exists():
@@ -125,10 +125,10 @@ def module_initrd(name):
     return initrd
 
 
-def system_map(name):
-    """{symbol: link-time address} from the build's System.map."""
+def system_map(out):
+    """{symbol: link-time address} from the System.map of the build in out."""
     link = {}
-    for line in (kernel_out(name) / 'System.map').read_text().splitlines():
+    for line in (out / 'System.map').read_text().splitlines():
         addr, _, symbol = line.split(maxsplit=2)
         link.setdefault(symbol, int(addr, 16))
     return link
@@ -142,34 +142,37 @@ def main():
     extra = extra + [a for args in opts.qemu_args for a in shlex.split(args)]
     kernel_args = kernel_args + opts.kernel_args
     stage = f'{opts.prefix}{name}-{mode}'
+    where = dirs_of(opts)
+    out = where.out(name)
     try:
         configs.get(name)
     except ValueError as e:
         sys.exit(f'error: {e}')
     if mode == 'load':
-        extra = [*extra, '-initrd', str(module_initrd(name))]
+        extra = [*extra, '-initrd', str(module_initrd(name, out))]
         kernel_args = [*kernel_args, f'module={configs.get(name).module}']
-    log = kernel_out(name) / f'console-{mode}.log'
+    log = out / f'console-{mode}.log'
     if mode.startswith('kaslr'):
         texts = []
-        for old in (kernel_out(name)).glob(f'console-{mode}-[0-9]*.log'):
+        for old in out.glob(f'console-{mode}-[0-9]*.log'):
             old.unlink()
         for n in range(1, KASLR_BOOTS + 1 if mode == 'kaslr-before' else 2):
-            log = kernel_out(name) / f'console-{mode}-{n}.log'
-            texts.append(boot(name, program, extra, kernel_args, log, opts.timeout or 120))
+            log = out / f'console-{mode}-{n}.log'
+            texts.append(boot(where, name, program, extra, kernel_args, log,
+                              opts.timeout or 120))
             # Done when it passes, or when a boot that showed nothing fails it.
-            if (n >= 2 and judge_kaslr(mode, program, texts, system_map(name))[0]
-                    or kaslr_offset(program, texts[-1], system_map(name))[0] is None):
+            if (n >= 2 and judge_kaslr(mode, program, texts, system_map(out))[0]
+                    or kaslr_offset(program, texts[-1], system_map(out))[0] is None):
                 break
-        passed, failed, what = judge_kaslr(mode, program, texts, system_map(name))
+        passed, failed, what = judge_kaslr(mode, program, texts, system_map(out))
     else:
-        text = boot(name, program, extra, kernel_args, log, opts.timeout or 120)
-        passed, failed, what = judge(mode, program, text, name)
+        text = boot(where, name, program, extra, kernel_args, log, opts.timeout or 120)
+        passed, failed, what = judge(mode, program, text, name, where)
     row = results.Row(stage, passed, failed)
     for line in what.splitlines()[:-1] if mode in ('load', 'upstream') else []:
         print(f'  {line}')
     print(f'{stage}: {row.verdict}: {what.splitlines()[-1]} (log: {log})')
-    results.write(RESULTS, stage, [row], detail=what)
+    results.write(where.results, stage, [row], detail=what)
     return 0 if not row.failed else 1
 
 

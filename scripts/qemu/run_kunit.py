@@ -3,9 +3,9 @@
 """Build a configuration with the kernel's kunit.py, run its KUnit suites
 under qemu, and judge the run (verdict/judge_kunit.py).
 
-usage: run_kunit.py [--prefix=P] [--timeout=S] [--kernel_args=A]... [--qemu_args=A]...
-                    CONFIG [suites|oops|before]
-       run_kunit.py build TREE OUT CONFIG FRAGMENT...
+usage: run_kunit.py [--build-dir=D] [--tree=T] [--results-dir=R] [--prefix=P] [--timeout=S]
+                    [--kernel_args=A]... [--qemu_args=A]... CONFIG [suites|oops|before]
+       run_kunit.py build [--tree=T] KERNEL_TREE OUT CONFIG FRAGMENT...
 
   suites  every suite but the oopsing one (default)
   oops    powerpc_kthread_return alone, on the kernel "suites" built: it
@@ -13,12 +13,16 @@ usage: run_kunit.py [--prefix=P] [--timeout=S] [--kernel_args=A]... [--qemu_args
   before  the suites on a tree without the leak fixes: the configuration's
           before_fails must fail, naming the register, and the rest pass
           (with before_passes, all of them pass)
-  build   build TREE into OUT with the fragments (kunit/FRAGMENT.kunitconfig)
-          instead of the configuration's: the kernels of make bench and stress
-The options are kunit.py's, and --prefix goes before the stage name. Make
-variables read: SUITE (a kunit.py filter glob), LLVM, JOBS, TIMEOUT.
+  build   build KERNEL_TREE into OUT with the fragments (kunit/FRAGMENT.kunitconfig)
+          instead of the configuration's: the kernels of make bench and stress;
+          the initramfs's programs come from --tree's selftest
+The options are kunit.py's, and --prefix goes before the stage name; the
+kernel is built in BUILD_DIR/out/CONFIG (default build/), from --tree
+(BUILD_DIR/linux), its results go to --results-dir (BUILD_DIR/results).
+Make variables read: SUITE (a kunit.py filter glob), LLVM, JOBS, TIMEOUT.
 """
 
+import argparse
 import os
 import re
 import subprocess
@@ -26,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from harness import REPO, RESULTS, TREE, boot_args, cli, configs, kernel_out, progress
+from harness import REPO, boot_args, cli, configs, dir_options, dirs_of, progress
 from harness.bases import LIBCLANG
 from harness.series import prereqs
 from verdict import judge_kunit
@@ -45,13 +49,12 @@ def machine(config, out):
             '--cross_compile', config.cross]
 
 
-def build_args(config, out, fragments):
+def build_args(config, out, fragments, tree):
     """machine(), and what a build needs: the initramfs, whose programs
-    scripts/build/initramfs.sh builds from $TREE, and the fragments."""
+    scripts/build/initramfs.sh builds from tree, and the fragments."""
     compat = [config.compat] if config.compat else []
-    if subprocess.run([REPO / 'scripts/build/initramfs.sh', config.cross, out / 'initramfs',
-                       *compat],
-                      env=dict(ENV, TREE=str(TREE))).returncode:
+    if subprocess.run([REPO / 'scripts/build/initramfs.sh', '--tree', tree, config.cross,
+                       out / 'initramfs', *compat]).returncode:
         sys.exit(1)
     return (machine(config, out)
             + ['--jobs', ENV.get('JOBS') or str(len(os.sched_getaffinity(0))),
@@ -75,12 +78,13 @@ def kunit_py(tree, command, args, log, label):
     return rc
 
 
-def build(tree, out, name, fragments):
-    """make bench's and make stress's kernels."""
+def build(tree, out, name, fragments, programs):
+    """make bench's and make stress's kernels: tree built in out, the
+    initramfs's programs from the tree programs."""
     start = time.monotonic()
     out.mkdir(parents=True, exist_ok=True)
     args = build_args(configs.get(name), out,
-                      [REPO / 'kunit' / f'{f}.kunitconfig' for f in fragments])
+                      [REPO / 'kunit' / f'{f}.kunitconfig' for f in fragments], programs)
     if kunit_py(tree, 'build', args, out / 'build.log', f'building {out}'):
         sys.exit(f'error: building {out} failed (log: {out}/build.log)')
     print(f'==> built {out} in {time.monotonic() - start:.0f} s')
@@ -90,11 +94,12 @@ def run(name, mode, opts):
     """Run and judge a configuration's suites; True if they passed. opts:
     boot_args()'s."""
     config = configs.get(name)
-    base = prereqs(TREE)
+    where = dirs_of(opts)
+    base = prereqs(where.tree)
     if base not in config.bases:
-        raise ValueError(f'{name} builds only on {" ".join(config.bases)}, and {TREE} is '
+        raise ValueError(f'{name} builds only on {" ".join(config.bases)}, and {where.tree} is '
                          f'{base} (make mainline CONFIG={name} runs it on mainline)')
-    out = kernel_out(name)
+    out = where.out(name)
     stage = opts.prefix + out.name
     args = machine(config, out) + ['--timeout', str(opts.timeout or 300)]
     args += [f'--kernel_args={a}' for a in opts.kernel_args]
@@ -110,7 +115,7 @@ def run(name, mode, opts):
         print(f'==> {stage}: a returning kthread must hit the trap in start_kernel_thread')
     elif mode in ('suites', 'before'):
         args += build_args(config, out, [REPO / 'kunit/kunitconfigs' / f'{k}.kunitconfig'
-                                         for k in config.kunitconfigs])
+                                         for k in config.kunitconfigs], where.tree)
         args += ['--filter', 'module!=kthread_return_kunit']
         if ENV.get('SUITE'):
             args.append(ENV['SUITE'])
@@ -132,22 +137,27 @@ def run(name, mode, opts):
     log, json, output = out / log, out / json, out / f'kunit-{mode}.out'
     json.unlink(missing_ok=True)
     start = time.monotonic()
-    rc = kunit_py(TREE, command, args + [f'--json={json}'], output, stage)
+    rc = kunit_py(where.tree, command, args + [f'--json={json}'], output, stage)
     test_log = out / 'test.log'
     log.write_bytes(test_log.read_bytes() if test_log.exists() else b'')
     for line in output.read_text(errors='replace').splitlines():
         if re.match(r'\[..:..:..\] (Elapsed|Testing complete)', line):
             print(line)
-    passed = judge_kunit.report(stage, json, log, RESULTS, kunit_rc=rc, **criteria)
+    passed = judge_kunit.report(stage, json, log, where.results, kunit_rc=rc, **criteria)
     print(f'  {stage} took {time.monotonic() - start:.0f} s')
     return passed
 
 
 def main(argv):
     if argv[1:2] == ['build']:
-        if len(argv) < 5:
-            sys.exit(__doc__.strip())
-        return build(Path(argv[2]).resolve(), Path(argv[3]).resolve(), argv[4], argv[5:])
+        parser = dir_options(argparse.ArgumentParser(
+            usage=__doc__.split('\n\n')[1].strip().splitlines()[-1].split('usage: ')[-1].strip()))
+        for arg in ('kernel_tree', 'out', 'config'):
+            parser.add_argument(arg)
+        parser.add_argument('fragments', nargs='+')
+        opts = parser.parse_args(argv[2:])
+        return build(Path(opts.kernel_tree).resolve(), Path(opts.out).resolve(), opts.config,
+                     opts.fragments, dirs_of(opts).tree)
     opts = boot_args(argv, __doc__, ('suites', 'oops', 'before'))
     return 0 if run(opts.config, opts.mode, opts) else 1
 

@@ -3,14 +3,16 @@
 #
 # make selftests: the kernel's own kselftests on the two kernels of
 # scripts/build/kernel-pair.sh, base and patched. The TARGETs (default: the
-# ones that drive the paths the series changes) are cross-built from $TREE
+# ones that drive the paths the series changes) are cross-built from $tree
 # with their own Makefiles (build.sh, which reports a target that fails to
 # build by name and goes on); each kernel boots with kselftest's runner as
 # init (boot_init.py CONFIG kselftest); table.py judges the two runs.
 #
-# usage: run.sh CONFIG [TARGET...]
+# usage: run.sh [--build-dir=D] [--tree=T] CONFIG [TARGET...]
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
+dir_options "$@"
+set -- "${args[@]}"
 
 [ $# -ge 1 ] || die "usage: $0 CONFIG [TARGET...]"
 config=$1
@@ -18,16 +20,16 @@ shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(powerpc exec clone3 seccomp ptrace sigaltstack signal pidfd)
 cross=$(config_field "$config" cross) || exit 1
-pair=$BUILD/upstream
+pair=$build_dir/upstream
 out=$pair/kselftest-$config
-"$REPO/scripts/build/kernel-pair.sh" "$config"
-"$REPO/scripts/selftests/build.sh" "$TREE" "$cross" "$out" "${targets[@]}"
+"$REPO/scripts/build/kernel-pair.sh" --build-dir="$build_dir" --tree="$tree" "$config"
+"$REPO/scripts/selftests/build.sh" "$tree" "$cross" "$out" "${targets[@]}"
 "$pair/series/out/$config/usr/gen_init_cpio" "$out/initramfs.list" >"$out/initramfs.cpio"
 
 for name in prereqs series; do
 	# A hung guest is killed at the timeout, and its log kept.
-	BUILD=$pair/$name TREE=$pair/$name/linux RESULTS=$pair/results \
-		python3 "$REPO/scripts/qemu/boot_init.py" --prefix="selftests-$name-" \
+	python3 "$REPO/scripts/qemu/boot_init.py" --build-dir="$pair/$name" \
+		--tree="$pair/$name/linux" --results-dir="$pair/results" --prefix="selftests-$name-" \
 		--timeout="${TIMEOUT:-3600}" --qemu_args="-initrd $out/initramfs.cpio" \
 		"$config" kselftest || true	# table.py names what failed
 done

@@ -6,6 +6,8 @@
 # exit status, its message and that the input did not change.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
+dir_options "$@"
+set -- "${args[@]}"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -142,13 +144,13 @@ else
 fi
 
 note "edits are never lost (export and prepare on a scratch clone of the tree)"
-if [ -d "$TREE/.git" ]; then
+if [ -d "$tree/.git" ]; then
 	# Sparse: the checks only need the top-level files, and a full
 	# checkout takes a minute.
-	git clone -q --shared --no-checkout "$TREE" "$tmp/edit"
+	git clone -q --shared --no-checkout "$tree" "$tmp/edit"
 	git -C "$tmp/edit" sparse-checkout set --cone scripts arch/powerpc
 	git -C "$tmp/edit" checkout -q ppc-threads
-	cp "$TREE/.git/ppc-threads.stamp" "$tmp/edit/.git/"
+	cp "$tree/.git/ppc-threads.stamp" "$tmp/edit/.git/"
 	ex() { env BUILD="$tmp/edit-build" TREE="$tmp/edit" "$@"; }
 	echo '# edit' >>"$tmp/edit/Makefile"
 	expect export-dirty 'uncommitted changes: commit them first' ex "$REPO/scripts/harness/series.py" export "$tmp/edit"
@@ -187,9 +189,9 @@ if [ -d "$TREE/.git" ]; then
 	rm -rf "$tmp/edit"
 fi
 
-if [ -d "$TREE/.git" ]; then
+if [ -d "$tree/.git" ]; then
 	note "make apply on a clean 6.12 tree"
-	git clone -q --shared --no-checkout "$TREE" "$tmp/linux"
+	git clone -q --shared --no-checkout "$tree" "$tmp/linux"
 	git -C "$tmp/linux" checkout -q -b user-work base
 	if out=$(KSRC=$tmp/linux BRANCH=selftest-series GIT_COMMITTER_NAME=selftest \
 		GIT_COMMITTER_EMAIL=selftest@localhost "$REPO/scripts/tree/apply.sh" 2>&1) &&
@@ -208,15 +210,19 @@ expect unknown-config "unknown configuration 'nope' \\(have: ppc64le-rust" "$REP
 expect unknown-config-boot "unknown configuration 'nope'" "$REPO/scripts/qemu/boot_init.py" nope init
 expect load-no-module 'builds no test module' "$REPO/scripts/qemu/boot_init.py" ppc64le-rust load
 expect load-not-built 'run the suites of ppc64le-module first' \
-	env BUILD="$tmp/build" "$REPO/scripts/qemu/boot_init.py" ppc64le-module load
+	"$REPO/scripts/qemu/boot_init.py" --build-dir="$tmp/build" --tree="$tree" ppc64le-module load
 expect config-not-on-base "ppc32-rust builds only on mainline, and .* is 6.12.y" \
 	"$REPO/scripts/qemu/run_kunit.py" ppc32-rust
 
 note "make bench without its tree or its kernels"
 expect bench-no-tree 'is not prepared; run make kunit first' \
-	env BUILD=$tmp/empty-build TREE=$tmp/empty-build/linux "$REPO/scripts/bench/bench.sh"
+	"$REPO/scripts/bench/bench.sh" --build-dir="$tmp/empty-build"
 expect bench-no-kernels 'vmlinux missing: make bench builds the base kernel' \
 	python3 "$REPO/scripts/bench/report.py" "$tmp/empty-build" ppc64le-rust powerpc64le-linux-gnu- 2
+
+note "a directory option without its directory"
+expect dir-option-bash 'build-dir needs a directory' "$REPO/scripts/stress/stress.sh" short --build-dir
+expect dir-option-python 'argument --tree: expected one argument' "$REPO/scripts/qemu/run_kunit.py" ppc64le-rust --tree
 
 note "make series without a mainline tree"
 expect series-no-mainline 'run "make mainline"' env BUILD=$tmp/empty-build "$REPO/scripts/submit/submissions.py"
@@ -229,13 +235,13 @@ expect missing-tool 'apt-get install gcc-powerpc64le-linux-gnu' \
 	setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	bash "$REPO/scripts/setup/install-tools.sh" "$tmp/tools.tsv"
 
-if [ -f "$BUILD/out/ppc64le-rust/vmlinux" ]; then
+if [ -f "$build_dir/out/ppc64le-rust/vmlinux" ]; then
 	note "a hanging qemu and a panicking kernel (on the built primary kernel)"
-	expect qemu-hang 'ppc64le-rust-oops: FAIL' env RESULTS=$tmp/r \
-		"$REPO/scripts/qemu/run_kunit.py" --timeout=15 --qemu_args=-S ppc64le-rust oops
-	expect kernel-panic 'ppc64le-rust-oops: FAIL' env RESULTS=$tmp/r \
-		"$REPO/scripts/qemu/run_kunit.py" --timeout=60 --kernel_args=oops=panic ppc64le-rust oops
-	if grep -q 'Kernel panic' "$BUILD/out/ppc64le-rust/console-oops.log"; then
+	expect qemu-hang 'ppc64le-rust-oops: FAIL' "$REPO/scripts/qemu/run_kunit.py" \
+		--build-dir="$build_dir" --tree="$tree" --results-dir="$tmp/r" --timeout=15 --qemu_args=-S ppc64le-rust oops
+	expect kernel-panic 'ppc64le-rust-oops: FAIL' "$REPO/scripts/qemu/run_kunit.py" \
+		--build-dir="$build_dir" --tree="$tree" --results-dir="$tmp/r" --timeout=60 --kernel_args=oops=panic ppc64le-rust oops
+	if grep -q 'Kernel panic' "$build_dir/out/ppc64le-rust/console-oops.log"; then
 		passed=$((passed + 1)); echo "  PASS panic-log-kept: console log has the panic"
 	else
 		failed=$((failed + 1)); echo "  FAIL panic-log-kept: no panic in the console log"
@@ -243,16 +249,16 @@ if [ -f "$BUILD/out/ppc64le-rust/vmlinux" ]; then
 	# boot_init.py boots make bench's and make stress's kernels; its logs go
 	# next to the kernel, here a link to the primary one.
 	mkdir -p "$tmp/boot/out/ppc64le-rust"
-	ln -sf "$BUILD/out/ppc64le-rust/vmlinux" "$tmp/boot/out/ppc64le-rust/vmlinux"
-	expect boot-hang 'ppc64le-rust-init: FAIL: .*qemu killed after 10 s' env BUILD=$tmp/boot TREE=$TREE RESULTS=$tmp/r \
-		"$REPO/scripts/qemu/boot_init.py" --timeout=10 --qemu_args=-S ppc64le-rust init
+	ln -sf "$build_dir/out/ppc64le-rust/vmlinux" "$tmp/boot/out/ppc64le-rust/vmlinux"
+	expect boot-hang 'ppc64le-rust-init: FAIL: .*qemu killed after 10 s' \
+		"$REPO/scripts/qemu/boot_init.py" --build-dir="$tmp/boot" --tree="$tree" --results-dir="$tmp/r" --timeout=10 --qemu_args=-S ppc64le-rust init
 	if grep -q 'timed out after 10 s' "$tmp/boot/out/ppc64le-rust/console-init.log"; then
 		passed=$((passed + 1)); echo "  PASS boot-hang-log-kept: the console log says it timed out"
 	else
 		failed=$((failed + 1)); echo "  FAIL boot-hang-log-kept: no time-out in the console log"
 	fi
-	expect firmware-missing 'apt-get install qemu-system-data' env BUILD=$tmp/boot TREE=$TREE RESULTS=$tmp/r \
-		"$REPO/scripts/qemu/boot_init.py" --qemu_args='-bios /nonexistent/slof.bin' ppc64le-rust init
+	expect firmware-missing 'apt-get install qemu-system-data' \
+		"$REPO/scripts/qemu/boot_init.py" --build-dir="$tmp/boot" --tree="$tree" --results-dir="$tmp/r" --qemu_args='-bios /nonexistent/slof.bin' ppc64le-rust init
 else
 	echo "  (hang and panic cases need the primary kernel; they run after make kunit)"
 fi

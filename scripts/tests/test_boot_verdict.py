@@ -125,13 +125,28 @@ def test_a_compat_helper_without_the_fixes_gets_kernel_address_halves(data):
 
 
 def test_the_init_boots_use_the_kernel_the_suites_built(monkeypatch, tmp_path):
-    # make kunit LLVM=1 builds BUILD/out/NAME-llvm: the boots must boot that one.
+    # make kunit LLVM=1 builds BUILD_DIR/out/NAME-llvm: the boots must boot that one.
     import harness
 
-    monkeypatch.setattr(harness, 'BUILD', tmp_path)
+    where = harness.dirs(tmp_path)
     monkeypatch.setenv('LLVM', '1')
     (tmp_path / 'out' / 'ppc32-llvm').mkdir(parents=True)
     (tmp_path / 'out' / 'ppc32-llvm' / 'System.map').write_text('c0001000 T sys_getpid\n')
-    assert boot_init.system_map('ppc32') == {'sys_getpid': 0xc0001000}
+    assert boot_init.system_map(where.out('ppc32')) == {'sys_getpid': 0xc0001000}
     monkeypatch.delenv('LLVM')
-    assert harness.kernel_out('ppc32') == tmp_path / 'out' / 'ppc32'
+    assert harness.kernel_out('ppc32', tmp_path) == where.out('ppc32') == tmp_path / 'out' / 'ppc32'
+
+
+def test_where_a_script_works_is_on_its_command_line(tmp_path):
+    import argparse
+
+    import harness
+
+    parser = harness.dir_options(argparse.ArgumentParser())
+    where = harness.dirs_of(parser.parse_args(['--build-dir', str(tmp_path)]))
+    assert where == harness.Dirs(tmp_path, tmp_path / 'linux', tmp_path / 'results')
+    where = harness.dirs_of(parser.parse_args(['--build-dir', str(tmp_path), '--tree',
+                                               str(tmp_path / 't'), '--results-dir',
+                                               str(tmp_path / 'r')]))
+    assert (where.tree, where.results) == (tmp_path / 't', tmp_path / 'r')
+    assert harness.dirs_of(parser.parse_args([])).build == harness.DEFAULT_BUILD

@@ -19,15 +19,15 @@ def load(data, tmp_path, monkeypatch):
     real run's kunit.py JSON, or of the one the test passes."""
     import harness
 
-    monkeypatch.setattr(harness, 'BUILD', tmp_path)
+    where = harness.dirs(tmp_path)
     monkeypatch.delenv('LLVM', raising=False)
     (tmp_path / 'out' / CONFIG).mkdir(parents=True)
     real = data / 'ppc64le-module-load.json'
 
     def judge(text, json_path=real):
         monkeypatch.setattr(judge_boot, 'parse_ktap',
-                            lambda out, ktap: results.kunit_cases(json_path))
-        return boot_init.judge('load', '/module_init', text, CONFIG)
+                            lambda where, out, ktap: results.kunit_cases(json_path))
+        return boot_init.judge('load', '/module_init', text, CONFIG, where)
     return judge
 
 

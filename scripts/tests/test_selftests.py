@@ -14,16 +14,17 @@ USER_REGS = table.USER_REGS
 def test_the_runners_tap_is_parsed_by_kunit_py(data, monkeypatch, tmp_path):
     import harness
 
-    monkeypatch.setattr(harness, 'BUILD', tmp_path)
+    # The tree's kunit.py parses the TAP.
+    where = harness.dirs(tmp_path, tree=harness.DEFAULT_BUILD / 'linux')
     (tmp_path / 'out' / 'ppc32').mkdir(parents=True)
     text = (data / 'ppc32-kselftest-subset.log').read_text()
-    passed, failed, what = boot_init.judge('kselftest', '/init', text, 'ppc32')
+    passed, failed, what = boot_init.judge('kselftest', '/init', text, 'ppc32', where)
     assert (passed, failed) == (1, 0), what
     assert f'FAIL {USER_REGS}' in what and 'PASS selftests: signal: sas' in what
     assert what.splitlines()[-1] == 'kselftest: 8 programs: 4 passed, 4 failed, 0 skipped'
     # A runner that never printed its end marker: a hang or a crash.
     cut = text[:text.index('KSELFTEST-END')]
-    assert boot_init.judge('kselftest', '/init', cut, 'ppc32')[1] == 1
+    assert boot_init.judge('kselftest', '/init', cut, 'ppc32', where)[1] == 1
 
 
 def verdicts(tmp_path, base, patched):
@@ -75,9 +76,10 @@ def test_a_tap_document_per_target_is_parsed_whole(data, monkeypatch, tmp_path):
     # 6.12's runner prints one TAP document per target; kunit.py parses one.
     import harness
 
-    monkeypatch.setattr(harness, 'BUILD', tmp_path)
+    # The tree's kunit.py parses the TAP.
+    where = harness.dirs(tmp_path, tree=harness.DEFAULT_BUILD / 'linux')
     (tmp_path / 'out' / 'ppc32').mkdir(parents=True)
     text = (data / 'ppc32-6.12-kselftest-base.log').read_text()
-    passed, failed, what = boot_init.judge('kselftest', '/init', text, 'ppc32')
+    passed, failed, what = boot_init.judge('kselftest', '/init', text, 'ppc32', where)
     assert what.splitlines()[-1] == 'kselftest: 38 programs: 28 passed, 9 failed, 1 skipped'
     assert f'FAIL {USER_REGS}' in what and 'PASS selftests: sigaltstack: sas' in what

@@ -5,17 +5,20 @@
 # a git tree, "make apply" on it, then the stages of the CONFIGs (default:
 # every configuration mainline builds), each first without the leak fixes
 # where it has before_fails or before_passes (README, "What make test runs", 4). Results go to
-# $RESULTS as mainline-*.
+# $results_dir as mainline-*.
 #
-# usage: mainline.sh [CONFIG...]
+# usage: mainline.sh [--build-dir=D] [--results-dir=R] [CONFIG...]   (the tree is
+#        BUILD_DIR/mainline/linux)
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
+dir_options "$@"
+set -- "${args[@]}"
 
 # Checked before anything is fetched.
 configs=$(python3 "$REPO/scripts/harness/configs.py" names mainline "$@") || exit 1
-ML=$BUILD/mainline
+ML=$build_dir/mainline
 src=$ML/linux
-mkdir -p "$ML" "$RESULTS"
+mkdir -p "$ML" "$results_dir"
 
 info=$("$REPO/scripts/tree/mainline-source.sh" "$ML") || exit 1
 IFS=$'\t' read -r pkg_version pkg deb <<<"$info"
@@ -54,11 +57,10 @@ else
 	series_py mark "$src"
 fi
 record mainline-apply 1 0
-echo "Linux $version (Debian $pkg $pkg_version)" >"$RESULTS/mainline-apply.txt"
-note "mainline: $(cat "$RESULTS/mainline-apply.txt"), series applied"
+echo "Linux $version (Debian $pkg $pkg_version)" >"$results_dir/mainline-apply.txt"
+note "mainline: $(cat "$results_dir/mainline-apply.txt"), series applied"
 
-export TREE=$src BUILD=$ML RESULTS
-p=--prefix=mainline-
+p=(--build-dir="$ML" --tree="$src" --results-dir="$results_dir" --prefix=mainline-)
 rc=0
 # Interrupted while building a "before" kernel, the tree must still end on
 # the whole series.
@@ -66,16 +68,16 @@ trap 'git -C "$src" checkout -q ppc-threads' EXIT
 for c in $configs; do
 	if [ -n "$(config_field "$c" before)" ]; then
 		git -C "$src" checkout -q without-leak-fixes
-		"$REPO/scripts/qemu/run_kunit.py" "$p" "$c" before || rc=1
+		"$REPO/scripts/qemu/run_kunit.py" "${p[@]}" "$c" before || rc=1
 		for mode in $(config_field "$c" before_boots); do
-			"$REPO/scripts/qemu/boot_init.py" "$p" "$c" "$mode" || rc=1
+			"$REPO/scripts/qemu/boot_init.py" "${p[@]}" "$c" "$mode" || rc=1
 		done
 		git -C "$src" checkout -q ppc-threads
 	fi
-	"$REPO/scripts/qemu/run_kunit.py" "$p" "$c" || rc=1
-	"$REPO/scripts/qemu/run_kunit.py" "$p" "$c" oops || rc=1
+	"$REPO/scripts/qemu/run_kunit.py" "${p[@]}" "$c" || rc=1
+	"$REPO/scripts/qemu/run_kunit.py" "${p[@]}" "$c" oops || rc=1
 	for mode in $(config_field "$c" boots); do
-		"$REPO/scripts/qemu/boot_init.py" "$p" "$c" "$mode" || rc=1
+		"$REPO/scripts/qemu/boot_init.py" "${p[@]}" "$c" "$mode" || rc=1
 	done
 done
 exit $rc

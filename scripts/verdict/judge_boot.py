@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from harness import TREE, configs, kernel_out, results
+from harness import configs, results
 from verdict import judge_kunit
 
 CTR_PROBE = re.compile(r'^ctr_probe: ctr (0x[0-9a-f]+|0) is (?:no kernel symbol|(\S+))$', re.M)
@@ -40,25 +40,25 @@ SPLATS = {
 }
 
 
-def parse_ktap(out, ktap, name='load'):
+def parse_ktap(where, out, ktap, name='load'):
     """[(suite.case, status)] of a console's KTAP (or kselftest's TAP), by
-    kunit.py parse."""
+    kunit.py parse (the one of where.tree, harness.Dirs)."""
     (out / f'console-{name}-ktap.log').write_text(ktap)
     json = out / f'{name}.json'
     json.unlink(missing_ok=True)
     subprocess.run([sys.executable, 'tools/testing/kunit/kunit.py', 'parse', f'--json={json}',
-                    str(out / f'console-{name}-ktap.log')], cwd=TREE, capture_output=True)
+                    str(out / f'console-{name}-ktap.log')], cwd=where.tree, capture_output=True)
     return results.kunit_cases(json)
 
 
-def judge_load(name, program, exited, text):
+def judge_load(where, name, program, exited, text):
     """The module's suites, judged as run_kunit.py judges a run, and what
     /module_init found, one line each."""
     config = configs.get(name)
-    out = kernel_out(name)
+    out = where.out(name)
     loading = LOADING.search(text)
     ktap = text[loading.end():] if loading else ''
-    cases = parse_ktap(out, ktap) if loading else []
+    cases = parse_ktap(where, out, ktap) if loading else []
     passed, failed, _, messages = judge_kunit.judge(cases, ktap, suites=config.module_suites)
     errors = re.findall(r'^module_init: error: (.*)$', text, re.M)
     not_run = init_errors(program, exited, text)
@@ -127,16 +127,17 @@ def judge_kaslr(mode, program, texts, link):
     return 0, 1, f'CTR did not give two different KASLR offsets away: {what}'
 
 
-def judge(mode, program, text, name=''):
+def judge(mode, program, text, name='', where=None):
     """(passed, failed, verdict line) for one boot; name is the configuration,
-    which only the load mode needs."""
+    and where (harness.Dirs) the kernel's build and tree, which only the load
+    and kselftest modes need."""
     m = re.search(r'Attempted to kill init! exitcode=(0x[0-9a-f]+)', text)
     if mode == 'stress':
         return judge_stress(program, m, text)
     if mode == 'load':
-        return judge_load(name, program, m, text)
+        return judge_load(where, name, program, m, text)
     if mode == 'kselftest':
-        return judge_kselftest(name, text)
+        return judge_kselftest(where, name, text)
     not_run = init_errors(program, m, text)
     if not_run:
         return 0, 1, not_run[0]
@@ -177,7 +178,7 @@ def splats(text):
     return {kind: n for kind, n in found.items() if n}
 
 
-def judge_kselftest(name, text):
+def judge_kselftest(where, name, text):
     """A line per test program kselftest's runner ran, "STATUS name", as
     kunit.py parses the runner's TAP; last, the counts. It fails only if the
     runner did not finish: which results are right is for
@@ -188,7 +189,7 @@ def judge_kselftest(name, text):
     blocks = re.split(r'^(?=TAP version \d+$)', text[start.end():end.start() if end else None],
                       flags=re.M)[1:] if start else []
     cases = [case for i, block in enumerate(blocks)
-             for case in parse_ktap(kernel_out(name), block, f'kselftest-{i + 1}')]
+             for case in parse_ktap(where, where.out(name), block, f'kselftest-{i + 1}')]
     lines = [f'{status} {case}' for case, status in cases]
     counts = {s: sum(1 for _, st in cases if st == s) for s in ('PASS', 'FAIL', 'SKIP')}
     summary = (f'kselftest: {len(cases)} programs: {counts["PASS"]} passed, '
