@@ -65,10 +65,12 @@ def test_make_test_runs_a_subset_on_each_base():
         assert 'ppc64le-rust' in chosen
     # 6.12.y has no 32-bit Rust; mainline runs its helpers on ppc32.
     assert 'ppc32-rust' not in configs.on_base(loaded, '6.12.y')
-    assert 'ppc32-rust' in configs.on_base(loaded, 'mainline', make_test=True)
-    # The before row must stay in make test.
-    assert any(c.before_fails
-               for c in configs.on_base(loaded, 'mainline', make_test=True).values())
+    mainline = configs.on_base(loaded, 'mainline', make_test=True)
+    assert any('rust' in c.kunitconfigs and c.cross == 'powerpc-linux-gnu-'
+               for c in mainline.values())
+    # The before row and the KASLR row must stay in make test.
+    assert any(c.before_fails for c in mainline.values())
+    assert any(c.kaslr and c.before_fails for c in mainline.values())
     assert configs.stages('', {}) == [] and configs.on_base(loaded) == loaded
 
 
