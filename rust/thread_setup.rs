@@ -17,12 +17,21 @@
 //! - sanitises the user registers of a user-mode kernel thread, which stay in
 //!   place until `kernel_execve()` fills them.
 //!
-//! The C prototypes are in `asm/processor.h`; bindgen provides them, and
-//! `#[export]` checks [`ppc_init_kthread_frames`] against its own.
+//! The rules live in the types: the kind of thread ([`NewThread`]) decides
+//! the shim and whether there are user registers to sanitise, and the frames
+//! are only ever written, through [`MaybeUninit`]. Entry points come from C's
+//! `ppc_function_entry()`, through its helper.
+//!
+//! The C prototype is in `asm/processor.h`; `#[export]` checks
+//! [`ppc_init_kthread_frames`] against it. The C version it replaces,
+//! `ppc_init_kthread_frames_c()`, is what the tests compare it with.
 //!
 //! See Documentation/arch/powerpc/kernel-threads.rst.
 
-use core::mem::MaybeUninit;
+use core::{
+    mem::{offset_of, size_of, MaybeUninit},
+    ptr::{self, addr_of_mut},
+};
 use kernel::{
     bindings,
     ffi::{c_int, c_ulong, c_void},
@@ -32,134 +41,161 @@ use kernel::{
 /// The function a new thread runs, `int (*fn)(void *)` in C.
 type ThreadFn = unsafe extern "C" fn(*mut c_void) -> c_int;
 
-/// A start shim: its address is branched to, it is never called from Rust.
-type Shim = unsafe extern "C" fn();
+// The registers `_switch` and the shims use are the start of `pt_regs`.
+const _: () = assert!(offset_of!(bindings::pt_regs, __bindgen_anon_1) == 0);
 
-// There is no Rust for ELFv1, whose function pointers point to descriptors.
-#[cfg(CONFIG_PPC64_ELF_ABI_V1)]
-compile_error!("KernelFunction::entry() does not read ELFv1 function descriptors");
+/// Where `_switch` first enters a new thread. Its address is branched to;
+/// it is never called.
+#[derive(Clone, Copy)]
+enum Shim {
+    /// `start_kernel_thread`: calls `fn(arg)`, and traps if it returns.
+    KernelThread,
+    /// `ret_from_kernel_user_thread`: calls `fn(arg)`, then leaves through
+    /// the system call exit to the program `fn` has exec'd.
+    UserThread,
+}
 
-/// The address of a kernel function.
+impl Shim {
+    fn function(self) -> KernelFunction {
+        let shim: unsafe extern "C" fn() = match self {
+            Self::KernelThread => bindings::start_kernel_thread,
+            Self::UserThread => bindings::ret_from_kernel_user_thread,
+        };
+        // INVARIANT: a function pointer points to a kernel function.
+        KernelFunction(shim as *mut c_void)
+    }
+
+    /// The value `copy_thread()` stores in the LR save slot above the switch
+    /// frame: the shim's address, as C takes it.
+    fn address(self) -> c_ulong {
+        self.function().0 as c_ulong
+    }
+}
+
+/// The address of a kernel function, or null.
 ///
 /// # Invariants
 ///
-/// `self.0` is the address of the first instruction of a kernel function.
+/// `self.0` is null or the address of a kernel function.
+#[derive(Clone, Copy)]
 struct KernelFunction(*mut c_void);
 
 impl KernelFunction {
-    fn of_shim(shim: Shim) -> Self {
-        // INVARIANT: a function pointer always points to a function, and
-        // without descriptors to its first instruction.
-        Self(shim as *mut c_void)
+    /// The function a new thread runs; null if C passed none, which
+    /// `copy_thread()` never does.
+    fn of_thread_fn(thread_fn: Option<ThreadFn>) -> Self {
+        // INVARIANT: null, or a function pointer, which points to a kernel
+        // function.
+        Self(thread_fn.map_or(ptr::null_mut(), |f| f as *mut c_void))
     }
 
-    fn of_thread_fn(thread_fn: ThreadFn) -> Self {
-        // INVARIANT: as in `of_shim()`.
-        Self(thread_fn as *mut c_void)
+    /// Where the CPU branches to when the kernel calls the function, as C's
+    /// `ppc_function_entry()` says: the same code decides for C and Rust,
+    /// for null too.
+    fn entry(self) -> c_ulong {
+        // SAFETY: by the type invariant, `ppc_function_entry()` gets what
+        // `copy_thread()` would give it in C: a kernel function (whose first
+        // instructions it may read), or the null it would get if C ever
+        // passed one.
+        unsafe { bindings::ppc_function_entry(self.0) }
     }
+}
 
-    /// Where the CPU branches to when it calls the function, as
-    /// `ppc_function_entry()` computes it.
-    fn entry(&self) -> usize {
-        let address = self.0 as usize;
-        #[cfg(CONFIG_PPC64_ELF_ABI_V2)]
-        if self.has_global_entry_sequence() {
-            // Kernel text does not end the address space: this never wraps,
-            // and needs no overflow check, nor its call to panic.
-            return address.wrapping_add(global_entry::SIZE);
+/// A thread being created to run `fn(arg)`.
+enum NewThread<'a> {
+    /// A kernel thread, which has no user registers.
+    Kernel,
+    /// A user-mode kernel thread, and its user registers, which hold
+    /// whatever the stack held until they are sanitised.
+    User(&'a mut MaybeUninit<bindings::pt_regs>),
+}
+
+impl NewThread<'_> {
+    fn shim(&self) -> Shim {
+        match self {
+            Self::Kernel => Shim::KernelThread,
+            Self::User(_) => Shim::UserThread,
         }
-        address
+    }
+}
+
+/// The first frames of a new thread.
+struct NewFrames<'a> {
+    /// The register area of the switch frame. Only `nip`, r14 and r15 are
+    /// written; `_switch` reads nothing else of it.
+    switch: &'a mut MaybeUninit<bindings::pt_regs>,
+    thread: NewThread<'a>,
+}
+
+impl<'a> NewFrames<'a> {
+    /// # Safety
+    ///
+    /// For `'a`:
+    ///
+    /// - `switch_regs` is valid for reads and writes of a `pt_regs`, aligned
+    ///   for it, and accessed by nothing else;
+    /// - `user_regs` is null or, likewise, valid for reads and writes of a
+    ///   `pt_regs`, aligned for it, and accessed by nothing else,
+    ///   `switch_regs` included.
+    unsafe fn from_raw(
+        switch_regs: *mut bindings::pt_regs,
+        user_regs: *mut bindings::pt_regs,
+    ) -> NewFrames<'a> {
+        // SAFETY: the caller guarantees that `switch_regs` is valid, aligned
+        // and ours alone for `'a`; as a `MaybeUninit` its bytes need not be
+        // valid.
+        let switch = unsafe { &mut *switch_regs.cast::<MaybeUninit<bindings::pt_regs>>() };
+        // SAFETY: as above, for `user_regs` when it is not null.
+        let thread = match unsafe { user_regs.cast::<MaybeUninit<bindings::pt_regs>>().as_mut() } {
+            None => NewThread::Kernel,
+            Some(regs) => NewThread::User(regs),
+        };
+        Self { switch, thread }
     }
 
-    /// Whether the function begins with the ELFv2 global entry sequence,
-    /// which calls from within the kernel skip: there is one TOC, and r2
-    /// holds it already.
-    #[cfg(CONFIG_PPC64_ELF_ABI_V2)]
-    fn has_global_entry_sequence(&self) -> bool {
-        use global_entry::*;
-
-        let insn = self.0.cast::<u32>();
-        // SAFETY: by the type invariant, `insn` is the first instruction of
-        // a kernel function, which is mapped and readable. Text patching
-        // writes whole words, so the word is read once, as a whole.
-        let first = unsafe { insn.read_volatile() } & OPCODE_RT_RA;
-        if first != ADDIS_R2_R12 && first != LIS_R2 {
-            return false;
+    /// Sets up the frames for `thread_fn(arg)`; returns the start shim.
+    fn set_up(self, thread_fn: KernelFunction, arg: *mut c_void) -> Shim {
+        let shim = self.thread.shim();
+        let regs = self.switch.as_mut_ptr();
+        // SAFETY: `regs` comes from a reference, so it is valid for writes
+        // and aligned. The places are integers inside it: projecting to them
+        // makes no reference, and they are written, never read.
+        unsafe {
+            let user = addr_of_mut!((*regs).__bindgen_anon_1.user_regs);
+            addr_of_mut!((*user).nip).write(shim.function().entry());
+            addr_of_mut!((*user).gpr[14]).write(thread_fn.entry());
+            addr_of_mut!((*user).gpr[15]).write(arg as c_ulong);
         }
-        // SAFETY: a function's last instruction is a branch or a trap, and
-        // `first` is neither, so the function's next instruction follows it.
-        let second = unsafe { insn.add(1).read_volatile() } & OPCODE_RT_RA;
-        second == ADDI_R2_R2
+        if let NewThread::User(regs) = self.thread {
+            sanitise_user_regs(regs);
+        }
+        shim
     }
 }
 
-/// The ELFv2 global entry sequence, which loads the TOC pointer into r2:
-/// `addis r2,r12,hi` (or `lis r2,hi`, if the linker knew the address) and
-/// `addi r2,r2,lo`. Only the opcode, RT and RA fields are compared, as
-/// `ppc_function_entry()` compares them.
-#[cfg(CONFIG_PPC64_ELF_ABI_V2)]
-mod global_entry {
-    /// A D-form instruction, without its immediate.
-    const fn d_form(opcode: u32, rt: u32, ra: u32) -> u32 {
-        (opcode << 26) | (rt << 21) | (ra << 16)
-    }
-
-    const ADDI: u32 = 14;
-    const ADDIS: u32 = 15;
-
-    pub(super) const OPCODE_RT_RA: u32 = 0xffff_0000;
-    pub(super) const ADDIS_R2_R12: u32 = d_form(ADDIS, 2, 12);
-    pub(super) const LIS_R2: u32 = d_form(ADDIS, 2, 0);
-    pub(super) const ADDI_R2_R2: u32 = d_form(ADDI, 2, 2);
-    /// Two instructions.
-    pub(super) const SIZE: usize = 8;
-}
-
-/// The registers of a `pt_regs` by name.
+/// Clears the user registers of a new user-mode kernel thread.
 ///
-/// bindgen names the anonymous union of `struct pt_regs` itself; only this
-/// function depends on that name.
-fn registers(regs: &mut bindings::pt_regs) -> &mut bindings::user_pt_regs {
-    // SAFETY: both members of the union hold only integers, so whatever bytes
-    // the other member wrote are a valid `user_pt_regs`.
-    unsafe { &mut regs.__bindgen_anon_1.user_regs }
-}
-
-/// Clears the user registers of a new user-mode kernel thread, which hold
-/// whatever the stack held until `kernel_execve()` fills them.
-///
-/// Every byte becomes zero, except on 64-bit `softe`, which says interrupts
-/// are enabled. So `user_mode()` is false, the MSR has no FP, VEC or VSX
-/// bit, and no stale kernel data can reach user space. `softe` must say
-/// "enabled" because exec leaves it as it is, and a system call BUGs on
-/// regs that say interrupts were masked (today the new program's first
-/// instruction fetch faults first, and that interrupt stores the soft mask;
-/// nothing should rely on it). 32-bit has no soft mask: all zero is right.
+/// Every byte becomes zero, as C's memset() makes them: so `user_mode()` is
+/// false, the MSR has no FP, VEC or VSX bit, and no stale kernel data can
+/// reach user space. Then 64-bit `softe` says interrupts are enabled, because
+/// exec leaves it as it is, and a system call BUGs on regs that say they were
+/// masked. `IRQS_ENABLED` is 0 today, so the store changes no byte; it is
+/// there for the contract, as in C. 32-bit has no soft mask.
 fn sanitise_user_regs(slot: &mut MaybeUninit<bindings::pt_regs>) {
-    // `pt_regs` is all `unsigned long`s, without padding: every byte is 0.
-    *slot = MaybeUninit::zeroed();
+    let regs = slot.as_mut_ptr();
+    // SAFETY: `regs` comes from a reference, so it is valid for writes of
+    // one `pt_regs` and aligned. Writing bytes is a memset: padding, if any,
+    // is zeroed too.
+    unsafe { regs.write_bytes(0, 1) };
     #[cfg(CONFIG_PPC64)]
     {
-        // SAFETY: `pt_regs` holds only integers, for which zero bytes are
-        // valid.
-        let regs = unsafe { slot.assume_init_mut() };
-        registers(regs).softe = bindings::IRQS_ENABLED as c_ulong;
+        // SAFETY: as above; the place is an integer inside `*regs`, written,
+        // not read.
+        unsafe {
+            addr_of_mut!((*regs).__bindgen_anon_1.user_regs.softe)
+                .write(bindings::IRQS_ENABLED as c_ulong);
+        }
     }
-}
-
-/// Makes `_switch` enter `shim` when it first runs the task, with the entry
-/// point of `thread_fn` in r14 and `arg` in r15. Nothing else in the frame
-/// is written.
-fn fill_switch_frame(
-    frame: &mut bindings::pt_regs,
-    shim: Shim,
-    thread_fn: ThreadFn,
-    arg: *mut c_void,
-) {
-    let regs = registers(frame);
-    regs.nip = KernelFunction::of_shim(shim).entry();
-    regs.gpr[14] = KernelFunction::of_thread_fn(thread_fn).entry();
-    regs.gpr[15] = arg as c_ulong;
 }
 
 /// Sets up the first frames of a new thread that runs `thread_fn(arg)`.
@@ -173,12 +209,13 @@ fn fill_switch_frame(
 /// # Safety
 ///
 /// - `switch_regs` points to the register area of the new task's switch
-///   frame, valid for reads and writes, which nothing else accesses during
-///   the call.
+///   frame: valid for writes of a `pt_regs`, aligned for it, and accessed by
+///   nothing else during the call.
 /// - `user_regs` is null or points to the user register area of the new
-///   task, valid for writes, which does not overlap `switch_regs` and which
-///   nothing else accesses during the call.
-/// - `thread_fn` is not `None`.
+///   task: valid for writes of a `pt_regs`, aligned for it, not overlapping
+///   `switch_regs`, and accessed by nothing else during the call.
+/// - `thread_fn` is a kernel function. (`copy_thread()` only comes here with
+///   one; a null one gets what C would do with it.)
 #[export]
 pub unsafe extern "C" fn ppc_init_kthread_frames(
     switch_regs: *mut bindings::pt_regs,
@@ -186,183 +223,187 @@ pub unsafe extern "C" fn ppc_init_kthread_frames(
     thread_fn: Option<ThreadFn>,
     arg: *mut c_void,
 ) -> c_ulong {
-    // SAFETY: the caller guarantees that `thread_fn` is not `None`.
-    let thread_fn = unsafe { thread_fn.unwrap_unchecked() };
-    // SAFETY: the caller guarantees that `switch_regs` is valid for reads and
-    // writes and not accessed elsewhere during the call.
-    let frame = unsafe { &mut *switch_regs };
-    // SAFETY: the caller guarantees that `user_regs` is null or valid for
-    // writes and not accessed elsewhere during the call; as a `MaybeUninit`
-    // its contents need not be valid.
-    match unsafe { user_regs.cast::<MaybeUninit<bindings::pt_regs>>().as_mut() } {
-        None => {
-            let shim: Shim = bindings::start_kernel_thread;
-            fill_switch_frame(frame, shim, thread_fn, arg);
-            shim as c_ulong
-        }
-        Some(slot) => {
-            let shim: Shim = bindings::ret_from_kernel_user_thread;
-            fill_switch_frame(frame, shim, thread_fn, arg);
-            // Last, after the switch frame: the only call, to memset, is on
-            // this path alone, and a kernel thread's set-up needs no stack
-            // frame.
-            sanitise_user_regs(slot);
-            shim as c_ulong
-        }
-    }
+    // SAFETY: the caller's guarantees are `from_raw()`'s, for this call.
+    let frames = unsafe { NewFrames::from_raw(switch_regs, user_regs) };
+    frames
+        .set_up(KernelFunction::of_thread_fn(thread_fn), arg)
+        .address()
 }
 
-/// The prefix of `pr_*!()` messages. This file is a crate of its own, not a
-/// module, so nothing else defines it; only the tests print.
-#[cfg(CONFIG_KUNIT = "y")]
+/// The prefix of `pr_*!()` messages, which the tests print: this file is
+/// a crate of its own, not a module, so `module!` does not define it.
+/// Rust-for-Linux issue #362 tracks the missing default:
+/// <https://github.com/Rust-for-Linux/linux/issues/362>.
+#[cfg(CONFIG_PPC_RUST_THREAD_SETUP_KUNIT_TEST)]
 const __LOG_PREFIX: &[u8] = b"powerpc_thread_setup\0";
 
+/// The Rust unit against the C version it replaces, on the same poisoned
+/// frames: the stacks of new threads come zeroed, so only poison shows a
+/// missing store, and comparing bytes with C shows a wrong one.
+#[cfg(CONFIG_PPC_RUST_THREAD_SETUP_KUNIT_TEST)]
 #[kunit_tests(powerpc_thread_setup_rust)]
 mod tests {
     use super::*;
-    use core::mem::size_of;
 
     /// What the stack holds before the frames are set up: no field of a
     /// frame that is set up takes this value by chance.
     const POISON: u8 = 0x5a;
 
-    /// A real kernel thread function.
-    const THREAD_FN: ThreadFn = bindings::kthreadd;
+    const WORDS: usize = size_of::<bindings::pt_regs>() / size_of::<c_ulong>();
 
-    fn poisoned() -> bindings::pt_regs {
-        let mut regs = MaybeUninit::<bindings::pt_regs>::uninit();
-        // SAFETY: `regs` is valid for writes of one `pt_regs`. Then every
-        // byte is written, and any bytes are a valid `pt_regs`, which holds
-        // only integers.
-        unsafe {
-            regs.as_mut_ptr().write_bytes(POISON, 1);
-            regs.assume_init()
+    /// A switch frame and user registers, as one new thread has them.
+    struct Frames {
+        switch: MaybeUninit<bindings::pt_regs>,
+        user: MaybeUninit<bindings::pt_regs>,
+    }
+
+    impl Frames {
+        /// Runs `set_up` (Rust's or C's) for `thread_fn(arg)` on poisoned
+        /// frames; returns the shim and the frames.
+        fn set_up(
+            set_up: unsafe extern "C" fn(
+                *mut bindings::pt_regs,
+                *mut bindings::pt_regs,
+                Option<ThreadFn>,
+                *mut c_void,
+            ) -> c_ulong,
+            user: bool,
+            thread_fn: ThreadFn,
+            arg: *mut c_void,
+        ) -> (c_ulong, Self) {
+            let mut frames = Self {
+                switch: MaybeUninit::uninit(),
+                user: MaybeUninit::uninit(),
+            };
+            let (switch, user_regs) = (frames.switch.as_mut_ptr(), frames.user.as_mut_ptr());
+            // SAFETY: both are distinct locals, aligned and valid for writes
+            // of one `pt_regs`, and `thread_fn` is a kernel function.
+            let shim = unsafe {
+                switch.write_bytes(POISON, 1);
+                user_regs.write_bytes(POISON, 1);
+                set_up(
+                    switch,
+                    if user { user_regs } else { ptr::null_mut() },
+                    Some(thread_fn),
+                    arg,
+                )
+            };
+            (shim, frames)
+        }
+
+        fn bytes(regs: &MaybeUninit<bindings::pt_regs>) -> &[u8] {
+            // SAFETY: every byte was written, with poison first, and writes
+            // of fields or bytes leave the others as they were; they live
+            // as long as `regs`.
+            unsafe {
+                core::slice::from_raw_parts(
+                    regs.as_ptr().cast::<u8>(),
+                    size_of::<bindings::pt_regs>(),
+                )
+            }
+        }
+
+        fn words(regs: &MaybeUninit<bindings::pt_regs>) -> &[c_ulong] {
+            // SAFETY: as in `bytes()`; `pt_regs` is aligned for words, and
+            // holds `WORDS` of them.
+            unsafe { core::slice::from_raw_parts(regs.as_ptr().cast::<c_ulong>(), WORDS) }
         }
     }
 
-    fn bytes(regs: &bindings::pt_regs) -> &[u8] {
-        // SAFETY: `pt_regs` has no padding, so all its bytes are initialised,
-        // and they live as long as `regs`.
-        unsafe {
-            core::slice::from_raw_parts(
-                core::ptr::from_ref(regs).cast::<u8>(),
-                size_of::<bindings::pt_regs>(),
-            )
-        }
-    }
-
-    /// Whether `got` and `want` have the same bytes; logs the first that
-    /// differs, since KUnit's message cannot.
-    fn same_bytes(what: &str, got: &bindings::pt_regs, want: &bindings::pt_regs) -> bool {
-        let (got, want) = (bytes(got), bytes(want));
-        match got.iter().zip(want).position(|(g, w)| g != w) {
-            None => true,
-            Some(i) => {
+    /// Whether Rust and C set up byte-identical frames and return the same
+    /// shim; logs the first byte that differs, which KUnit's message cannot.
+    fn same_as_c(user: bool, thread_fn: ThreadFn, arg: *mut c_void) -> bool {
+        let (shim, rust) = Frames::set_up(ppc_init_kthread_frames, user, thread_fn, arg);
+        let (c_shim, c) = Frames::set_up(bindings::ppc_init_kthread_frames_c, user, thread_fn, arg);
+        for (what, got, want) in [
+            ("switch frame", &rust.switch, &c.switch),
+            ("user regs", &rust.user, &c.user),
+        ] {
+            let (got, want) = (Frames::bytes(got), Frames::bytes(want));
+            if let Some(i) = got.iter().zip(want).position(|(g, w)| g != w) {
                 pr_err!(
-                    "{what}: byte {i} of pt_regs is {:#04x}, expected {:#04x}\n",
+                    "{what}: byte {i} is {:#04x} in Rust, {:#04x} in C\n",
                     got[i],
                     want[i]
                 );
-                false
+                return false;
+            }
+        }
+        shim == c_shim
+    }
+
+    /// Real thread functions, which C calls through their local entry.
+    const THREAD_FNS: [ThreadFn; 2] = [bindings::kthreadd, bindings::kthread_worker_fn];
+
+    /// Arguments with every byte set somewhere, and none.
+    const ARGS: [usize; 3] = [0, 0x1234_5678, usize::MAX];
+
+    #[test]
+    fn kernel_thread_frames_match_c() {
+        for thread_fn in THREAD_FNS {
+            for arg in ARGS {
+                assert!(same_as_c(false, thread_fn, arg as *mut c_void));
             }
         }
     }
 
-    /// The address of `shim`, as `ppc_init_kthread_frames()` returns it.
-    fn address_of(shim: Shim) -> c_ulong {
-        shim as c_ulong
+    #[test]
+    fn user_kthread_frames_match_c() {
+        for thread_fn in THREAD_FNS {
+            for arg in ARGS {
+                assert!(same_as_c(true, thread_fn, arg as *mut c_void));
+            }
+        }
     }
 
-    /// Where the CPU branches to for `func`, computed by C's
-    /// `ppc_function_entry()`.
-    fn c_entry(func: *mut c_void) -> c_ulong {
+    fn entry(function: *mut c_void) -> c_ulong {
         // SAFETY: every caller passes a kernel function.
-        unsafe { bindings::ppc_kthread_function_entry(func) }
+        unsafe { bindings::ppc_function_entry(function) }
     }
 
-    /// A poisoned frame with what `fill_switch_frame()` must write, and
-    /// nothing else, written.
-    fn expected_switch_frame(shim: Shim, arg: *mut c_void) -> bindings::pt_regs {
-        let mut frame = poisoned();
-        let regs = registers(&mut frame);
-        regs.nip = c_entry(shim as *mut c_void);
-        regs.gpr[14] = c_entry(THREAD_FN as *mut c_void);
-        regs.gpr[15] = arg as c_ulong;
-        frame
-    }
-
-    /// What `sanitise_user_regs()` must leave: every byte zero, but a 64-bit
-    /// softe that says "enabled".
-    fn expected_user_regs() -> bindings::pt_regs {
-        #[cfg_attr(not(CONFIG_PPC64), allow(unused_mut))]
-        // SAFETY: `pt_regs` holds only integers, for which zero bytes are
-        // valid.
-        let mut regs: bindings::pt_regs = unsafe { core::mem::zeroed() };
-        #[cfg(CONFIG_PPC64)]
+    /// What the frames must hold, word by word, without C's version: the
+    /// comparisons above would pass if C and Rust were wrong alike.
+    #[test]
+    fn the_frames_hold_the_contract() {
+        let poison = c_ulong::from_ne_bytes([POISON; size_of::<c_ulong>()]);
+        let word = |field: usize| field / size_of::<c_ulong>();
+        let (nip, gpr) = (
+            word(offset_of!(bindings::user_pt_regs, nip)),
+            word(offset_of!(bindings::user_pt_regs, gpr)),
+        );
+        let arg = 0x0bad_cafe_usize;
+        for (user, start) in [
+            (
+                false,
+                bindings::start_kernel_thread as unsafe extern "C" fn(),
+            ),
+            (true, bindings::ret_from_kernel_user_thread),
+        ] {
+            let thread_fn: ThreadFn = bindings::kthreadd;
+            let (shim, frames) =
+                Frames::set_up(ppc_init_kthread_frames, user, thread_fn, arg as *mut c_void);
+            assert_eq!(shim, start as c_ulong);
+            for (i, &w) in Frames::words(&frames.switch).iter().enumerate() {
+                let want = match i {
+                    _ if i == nip => entry(start as *mut c_void),
+                    _ if i == gpr + 14 => entry(thread_fn as *mut c_void),
+                    _ if i == gpr + 15 => arg as c_ulong,
+                    _ => poison,
+                };
+                assert_eq!(w, want);
+            }
+            let user_words = Frames::words(&frames.user);
+            assert!(user_words
+                .iter()
+                .all(|&w| w == if user { 0 } else { poison }));
+        }
+        // On ELFv2 without PC-relative code, C functions that use the TOC
+        // are entered two instructions in: the comparisons see a function
+        // address taken for its entry point.
+        #[cfg(all(CONFIG_PPC64_ELF_ABI_V2, not(CONFIG_PPC_KERNEL_PCREL)))]
         {
-            registers(&mut regs).softe = bindings::IRQS_ENABLED as c_ulong;
+            let kthreadd = bindings::kthreadd as *mut c_void;
+            assert_ne!(entry(kthreadd), kthreadd as c_ulong);
         }
-        regs
-    }
-
-    /// Runs `ppc_init_kthread_frames()` on poisoned frames, and returns the
-    /// shim and both frames.
-    fn set_up(user: bool, arg: *mut c_void) -> (c_ulong, bindings::pt_regs, bindings::pt_regs) {
-        let (mut switch_regs, mut user_regs) = (poisoned(), poisoned());
-        let user_regs_ptr = if user {
-            core::ptr::from_mut(&mut user_regs)
-        } else {
-            core::ptr::null_mut()
-        };
-        // SAFETY: both frames are distinct locals, valid for reads and
-        // writes, and `THREAD_FN` is a function.
-        let shim = unsafe {
-            ppc_init_kthread_frames(&mut switch_regs, user_regs_ptr, Some(THREAD_FN), arg)
-        };
-        (shim, switch_regs, user_regs)
-    }
-
-    #[test]
-    fn registers_are_the_start_of_pt_regs() {
-        let mut frame = poisoned();
-        let start = core::ptr::from_ref(&frame) as usize;
-        assert_eq!(core::ptr::from_ref(registers(&mut frame)) as usize, start);
-    }
-
-    #[test]
-    fn entry_points_are_kernel_text() {
-        let functions = [
-            KernelFunction::of_shim(bindings::start_kernel_thread),
-            KernelFunction::of_shim(bindings::ret_from_kernel_user_thread),
-            KernelFunction::of_thread_fn(THREAD_FN),
-        ];
-        for function in functions {
-            let entry = function.entry();
-            assert_eq!(entry, c_entry(function.0));
-            // SAFETY: `core_kernel_text()` only compares addresses.
-            assert!(unsafe { bindings::core_kernel_text(entry) } != 0);
-            // The global entry point, or the local one two instructions in.
-            assert!(entry.wrapping_sub(function.0 as usize) <= 8);
-        }
-    }
-
-    #[test]
-    fn kernel_thread_frames() {
-        let arg = 0x1234_5678 as *mut c_void;
-        let (shim, switch_regs, user_regs) = set_up(false, arg);
-        assert_eq!(shim, address_of(bindings::start_kernel_thread));
-        let want = expected_switch_frame(bindings::start_kernel_thread, arg);
-        assert!(same_bytes("switch frame", &switch_regs, &want));
-        assert!(same_bytes("user regs, not passed", &user_regs, &poisoned()));
-    }
-
-    #[test]
-    fn user_kthread_frames() {
-        let arg = 0x8765_4321 as *mut c_void;
-        let (shim, switch_regs, user_regs) = set_up(true, arg);
-        assert_eq!(shim, address_of(bindings::ret_from_kernel_user_thread));
-        let want = expected_switch_frame(bindings::ret_from_kernel_user_thread, arg);
-        assert!(same_bytes("switch frame", &switch_regs, &want));
-        assert!(same_bytes("user regs", &user_regs, &expected_user_regs()));
     }
 }

@@ -21,13 +21,13 @@
 #include <linux/signal.h>
 #include <linux/stacktrace.h>
 #include <linux/string.h>
+#include <linux/text-patching.h>
 #include <asm/hw_irq.h>
 #include <asm/kthread_checks.h>
 #include <asm/ptrace.h>
 #include <asm/reg.h>
 #include <asm/sections.h>
 #include <asm/switch_to.h>
-#include <asm/text-patching.h>
 
 /*
  * tools/testing/selftests/powerpc/user_regs/exec_entry, which checks the

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Break the Rust helpers on purpose and check that the named tests notice.
+"""Break the thread set-up on purpose and check that the named tests notice.
 
-Each mutant edits thread_setup.rs in its configuration's tree, rebuilds
-and runs the suites: each of its tests, one seeing the helpers from outside
-and one of powerpc_thread_setup_rust, must not pass (fail, crash or never
-run). The file is restored whatever happens. Each mutant names a role
+Each mutant edits the Rust unit (thread_setup.rs) or the C version it
+replaces (process.c) in its configuration's tree, rebuilds and runs the
+suites: each of its tests, one seeing the set-up from outside and one of
+powerpc_thread_setup_rust, which compares Rust with C, must not pass (fail,
+crash or never run). The file is restored whatever happens. Each mutant names a role
 (kunit/configurations.toml): mutants breaks the 64-bit helper, mutants-32bit
 the 32-bit one. "mutants.py CONFIG" runs only that configuration's mutants.
 
@@ -23,60 +24,70 @@ import sys
 
 from harness import REPO, configs, dir_options, dirs_of, kernel_out, results
 
-TARGET = 'arch/powerpc/kernel/thread_setup.rs'
-SOFTE = 'registers(regs).softe = bindings::IRQS_ENABLED as c_ulong;'
-ZERO = '*slot = MaybeUninit::zeroed();'
-# The last store of fill_switch_frame(); the tests' expected frame has the
-# same statement, so the closing brace tells them apart.
-ARG_STORE = 'regs.gpr[15] = arg as c_ulong;\n}'
+RUST = 'arch/powerpc/kernel/thread_setup.rs'
+C = 'arch/powerpc/kernel/process.c'
+SOFTE = '.write(bindings::IRQS_ENABLED as c_ulong);'
+ZERO = 'unsafe { regs.write_bytes(0, 1) };'
+NIP = 'addr_of_mut!((*user).nip).write(shim.function().entry());'
+R14 = 'addr_of_mut!((*user).gpr[14]).write(thread_fn.entry());'
+R15 = 'addr_of_mut!((*user).gpr[15]).write(arg as c_ulong);'
 
 # name, role of its configuration, what it breaks, tests that must fail,
-# [(old, new)] edits
-RUST_KTHREAD = 'powerpc_thread_setup_rust.kernel_thread_frames'
-RUST_USER = 'powerpc_thread_setup_rust.user_kthread_frames'
+# the file it edits, [(old, new)] edits. The Rust unit's suite compares
+# Rust with C on poisoned frames, so it sees a broken C version too.
+RUST_KTHREAD = 'powerpc_thread_setup_rust.kernel_thread_frames_match_c'
+RUST_USER = 'powerpc_thread_setup_rust.user_kthread_frames_match_c'
 MUTANTS = [
     ('softe-masked', 'mutants',
      'softe says interrupts are masked (IRQS_ALL_DISABLED)',
-     ('powerpc_kthread_softe.user_kthread_softe_enabled', RUST_USER),
-     [(SOFTE, 'registers(regs).softe = 3;')]),
+     ('powerpc_kthread_softe.user_kthread_softe_enabled', RUST_USER), RUST,
+     [(SOFTE, '.write(3);')]),
     ('msr-pr', 'mutants',
      'MSR_PR set in the child regs',
-     ('powerpc_kthread_user_mode.user_kthread_not_user_mode', RUST_USER),
-     [(SOFTE, SOFTE + '\n    registers(regs).msr = 1 << bindings::MSR_PR_LG;')]),
+     ('powerpc_kthread_user_mode.user_kthread_not_user_mode', RUST_USER), RUST,
+     [(SOFTE, SOFTE + '\n            addr_of_mut!((*regs).__bindgen_anon_1.user_regs.msr)'
+       '.write(1 << bindings::MSR_PR_LG);')]),
     ('fn-arg-swapped', 'mutants',
      'fn and arg swapped in r14/r15',
-     ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD),
-     [('regs.gpr[14] = KernelFunction::of_thread_fn(thread_fn).entry();',
-       'regs.gpr[14] = arg as c_ulong;'),
-      (ARG_STORE, 'regs.gpr[15] = KernelFunction::of_thread_fn(thread_fn).entry();\n}')]),
+     ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD), RUST,
+     [(R14, 'addr_of_mut!((*user).gpr[14]).write(arg as c_ulong);'),
+      (R15, 'addr_of_mut!((*user).gpr[15]).write(thread_fn.entry());')]),
     ('stale-orig-gpr3', 'mutants',
      'orig_gpr3 left unsanitised (stale stack data)',
-     ('powerpc_thread_frames.user_kthread_frames', RUST_USER),
-     [(ZERO,
-       '// SAFETY: mutant, keeps stale bytes on purpose.\n'
-       '    let stale = unsafe { slot.assume_init_ref().__bindgen_anon_1.user_regs.orig_gpr3 };\n'
-       '    ' + ZERO),
-      (SOFTE, SOFTE + '\n    registers(regs).orig_gpr3 = stale;')]),
+     ('powerpc_thread_frames.user_kthread_frames', RUST_USER), RUST,
+     [(ZERO, '// SAFETY: mutant, keeps stale bytes on purpose.\n'
+       '    let stale = unsafe { (*regs).__bindgen_anon_1.user_regs.orig_gpr3 };\n'
+       '    ' + ZERO + '\n'
+       '    // SAFETY: mutant.\n'
+       '    unsafe { (*regs).__bindgen_anon_1.user_regs.orig_gpr3 = stale };')]),
     ('kernel-shim-for-user', 'mutants',
      'a user-mode kernel thread started in start_kernel_thread',
-     ('powerpc_thread_frames.user_kthread_frames', RUST_USER),
-     [('let shim: Shim = bindings::ret_from_kernel_user_thread;',
-       'let shim: Shim = bindings::start_kernel_thread;')]),
-    # KernelFunction: the entry point must be ppc_function_entry()'s.
+     ('powerpc_thread_frames.user_kthread_frames', RUST_USER), RUST,
+     [('Self::User(_) => Shim::UserThread,', 'Self::User(_) => Shim::KernelThread,')]),
     ('entry-is-address', 'mutants',
      'r14 gets the address of fn, not its local entry point',
-     ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD),
-     [('return address.wrapping_add(global_entry::SIZE);', 'return address;')]),
+     ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD), RUST,
+     [(R14, 'addr_of_mut!((*user).gpr[14]).write(thread_fn.0 as c_ulong);')]),
+    # The C version, which copy_thread() calls when the helpers are off,
+    # and which the Rust unit's suite compares with.
+    ('c-softe-masked', 'mutants',
+     'the C version: softe says interrupts are masked',
+     ('powerpc_thread_frames.user_kthread_frames', RUST_USER), C,
+     [('\t\tuser_regs->softe = IRQS_ENABLED;', '\t\tuser_regs->softe = IRQS_ALL_DISABLED;')]),
+    ('c-r15-missing', 'mutants',
+     'the C version: arg not stored in r15',
+     ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD), C,
+     [('\tswitch_regs->gpr[15] = (unsigned long)arg;\n', '')]),
     # The 32-bit path: no softe, everything else as on 64-bit.
     ('32bit-not-cleared', 'mutants-32bit',
      '32-bit user regs left as the stack had them',
-     ('powerpc_thread_frames.user_kthread_frames', RUST_USER),
-     [(ZERO, '#[cfg(CONFIG_PPC64)]\n    {\n        ' + ZERO + '\n    }')]),
+     ('powerpc_thread_frames.user_kthread_frames', RUST_USER), RUST,
+     [(ZERO, '#[cfg(CONFIG_PPC64)]\n    ' + ZERO)]),
     ('32bit-extra-write', 'mutants-32bit',
      'r13 of the switch frame written too on 32-bit (harmless on a zeroed stack)',
-     ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD),
-     [(ARG_STORE, 'regs.gpr[15] = arg as c_ulong;\n    #[cfg(not(CONFIG_PPC64))]\n    {\n'
-       '        regs.gpr[13] = 0;\n    }\n}')]),
+     ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD), RUST,
+     [(R15, R15 + '\n            #[cfg(not(CONFIG_PPC64))]\n'
+       '            addr_of_mut!((*user).gpr[13]).write(0);')]),
 ]
 
 # Mutants that cannot be told apart from the correct code, and why.
@@ -92,10 +103,10 @@ def status_of(test, json_path):
     return dict(results.kunit_cases(json_path)).get(test)
 
 
-def apply(text, edits, name):
+def apply(text, edits, name, target=RUST):
     for old, new in edits:
         if text.count(old) != 1:
-            sys.exit(f'error: mutant {name}: "{old}" is not in {TARGET} exactly once; '
+            sys.exit(f'error: mutant {name}: "{old}" is not in {target} exactly once; '
                      'update scripts/checks/mutants.py to the current source')
         text = text.replace(old, new)
     return text
@@ -113,13 +124,14 @@ def build_of(config, build):
     return build if '6.12.y' in configs.get(config).bases else build / 'mainline'
 
 
-def source(config, build):
+def source(config, build, target):
     """The file a configuration's mutants edit, checked before any edit."""
-    path = build_of(config, build) / 'linux' / TARGET
+    path = build_of(config, build) / 'linux' / target
     if not path.is_file():
         how = 'make kunit' if build_of(config, build) == build else 'make mainline'
         sys.exit(f'error: {path} missing; run "{how}" first')
-    if subprocess.run(['git', 'diff', '--quiet', '--', TARGET], cwd=path.parents[3]).returncode:
+    if subprocess.run(['git', 'diff', '--quiet', '--', target],
+                      cwd=build_of(config, build) / 'linux').returncode:
         sys.exit(f'error: {path} has local changes; refusing to mutate it')
     return path
 
@@ -132,10 +144,10 @@ def main(argv):
     where = dirs_of(opts)
     chosen = [m for m in mutants if opts.config in (None, m[1])]
     originals = {}
-    for name, config, _, _, edits in chosen:	# fail early on stale edits
-        path = source(config, where.build)
+    for name, config, _, _, target, edits in chosen:	# fail early on stale edits
+        path = source(config, where.build, target)
         originals.setdefault(path, path.read_text())
-        apply(originals[path], edits, name)
+        apply(originals[path], edits, name, target)
 
     def restore_all():
         for path, text in originals.items():
@@ -151,10 +163,10 @@ def main(argv):
     out = where.build / 'mutants'
     out.mkdir(parents=True, exist_ok=True)
     try:
-        for name, config, what, tests, edits in chosen:
+        for name, config, what, tests, target, edits in chosen:
             print(f'==> mutant {name} ({config}): {what}', flush=True)
-            path = source(config, where.build)
-            path.write_text(apply(originals[path], edits, name))
+            path = source(config, where.build, target)
+            path.write_text(apply(originals[path], edits, name, target))
             build = build_of(config, where.build)
             log = out / f'{name}.log'
             with open(log, 'w') as f:

@@ -310,8 +310,27 @@ def generated(tree, pre, tmp):
     return Path(tmp) / 'out'
 
 
+def written_record():
+    """Where generate and export note what they wrote: the repository's .git."""
+    git_dir = subprocess.run(['git', '-C', str(REPO), 'rev-parse', '--absolute-git-dir'],
+                             capture_output=True, text=True).stdout.strip()
+    return Path(git_dir) / 'ppc-threads.generated' if git_dir else None
+
+
+def note_written():
+    """Record the hash of every generated patch as written now."""
+    if record := written_record():
+        record.write_text(''.join(f'{hashlib.sha256(p.read_bytes()).hexdigest()} {p.name}\n'
+                                  for p in sorted(PATCHES.glob('*.patch'))))
+
+
 def hand_edited(name):
-    """Whether a generated patch has uncommitted changes in this repository."""
+    """Whether a generated patch was changed since generate or export wrote
+    it (or, without their record, since the last commit)."""
+    record = written_record()
+    if record and record.exists():
+        known = dict(reversed(line.split(' ', 1)) for line in record.read_text().splitlines())
+        return known.get(name) != hashlib.sha256((PATCHES / name).read_bytes()).hexdigest()
     proc = subprocess.run(['git', '-C', str(REPO), 'diff', '--quiet', 'HEAD', '--',
                            str(PATCHES / name)], capture_output=True)
     return proc.returncode == 1
@@ -331,6 +350,7 @@ def generate(tree, if_changed=False):
                              'the patch (nothing was written)')
         for n in changed:
             shutil.copyfile(out / n, PATCHES / n)
+    note_written()
     for n in changed:
         print(f'generate: wrote arch-powerpc-patches/{n} from its sources')
     return 0
@@ -400,6 +420,7 @@ def export(tree):
                     written.append(by_path[path])
                 src.parent.mkdir(parents=True, exist_ok=True)
                 src.write_text(content)
+    note_written()
     mark(tree)  # the tree is what the patches make: prepare.sh must not re-apply
     for line in ([f'export: wrote {n}' for n in changed] + [f'export: wrote {w}' for w in written]
                  + [f'warning: {p}' for p in misnamed()]):

@@ -4,7 +4,7 @@
 import pytest
 
 from checks import mutants
-from harness import PATCHES
+from harness import PATCHES, REPO
 
 
 def created_by_series(path):
@@ -16,15 +16,28 @@ def created_by_series(path):
     return ''.join(line[1:] + '\n' for line in hunks.splitlines()[1:] if line.startswith('+'))
 
 
+def added_by_series(path):
+    """The lines the series adds to an existing file, joined."""
+    header = f'+++ b/{path}\n'
+    return ''.join(line[1:] + '\n' for p in sorted((PATCHES / 'edits').glob('0*.patch'))
+                   for part in p.read_text().split(header)[1:]
+                   for line in part.split('\ndiff --git', 1)[0].splitlines()
+                   if line.startswith('+') and not line.startswith('+++'))
+
+
 @pytest.mark.parametrize('mutant', mutants.MUTANTS, ids=[m[0] for m in mutants.MUTANTS])
 def test_each_edit_applies_once(mutant):
-    name, _, _, _, edits = mutant
-    text = created_by_series(mutants.TARGET)
-    assert mutants.apply(text, edits, name) != text
+    name, _, _, _, target, edits = mutant
+    if target == mutants.RUST:
+        text = (REPO / 'rust/thread_setup.rs').read_text()
+        assert text == created_by_series(target)
+    else:
+        text = added_by_series(target)
+    assert mutants.apply(text, edits, name, target) != text
 
 
 def test_each_mutant_names_a_c_and_a_rust_test():
-    for name, _, _, tests, _ in mutants.MUTANTS:
+    for name, _, _, tests, _, _ in mutants.MUTANTS:
         rust = [t for t in tests if t.startswith('powerpc_thread_setup_rust.')]
         assert len(rust) == 1 and len(tests) == 2, name
 
