@@ -26,12 +26,10 @@ KSRC := $(KDIR)
 BUILD ?= $(if $(KSRC),$(CURDIR)/build/ksrc,$(CURDIR)/build)
 TREE := $(BUILD)/linux
 RESULTS := $(BUILD)/results
-# Where a script works, which the Makefile passes to every script that takes
-# it. prepare.sh and submissions.py do not take them yet: they get BUILD and
-# TREE in their environment (OLD_DIRS), and no other script reads those.
+# Where a script works, on its command line: no script reads BUILD, TREE
+# or RESULTS from its environment.
 WHERE := --build-dir=$(BUILD) --tree=$(TREE)
 DIRS := $(WHERE) --results-dir=$(RESULTS)
-OLD_DIRS := BUILD=$(BUILD) TREE=$(TREE)
 # $(shell) does not see exported variables before GNU make 4.4.
 export PYTHONPATH := $(CURDIR)/scripts
 export PYTHONUNBUFFERED := 1
@@ -97,7 +95,7 @@ setup:
 	@scripts/setup/install-tools.sh
 
 tree: setup
-	@$(OLD_DIRS) scripts/tree/prepare.sh
+	@scripts/tree/prepare.sh $(WHERE)
 
 export:
 	@scripts/harness/series.py export $(TREE)
@@ -138,7 +136,7 @@ check-series: tree
 	@$(MAKE) --no-print-directory stage/$@ FULL=1
 
 series:
-	@$(OLD_DIRS) scripts/submit/submissions.py
+	@scripts/submit/submissions.py $(WHERE)
 
 bench: tree
 	@scripts/bench/bench.sh $(WHERE)

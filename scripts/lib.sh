@@ -14,12 +14,6 @@ note() {
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PYTHONPATH=$REPO/scripts
 export PATCHES=$REPO/arch-powerpc-patches
-# Only for scripts/tree/prepare.sh, which does not take dir_options yet: the
-# Makefile gives it BUILD and TREE in its environment. No other script
-# reads them.
-BUILD=${BUILD:-$REPO/build}
-TREE=${TREE:-$BUILD/linux}
-
 # dir_options ARGS...: where a script works, on its command line (the
 # Makefile and the scripts that call scripts pass them; harness's
 # dir_options() is the same for Python):

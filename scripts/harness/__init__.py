@@ -16,11 +16,6 @@ PATCHES = REPO / 'arch-powerpc-patches'
 # dir_options): --build-dir, --tree and --results-dir, which the Makefile
 # and the scripts that call scripts pass. These are their defaults.
 DEFAULT_BUILD = REPO / 'build'
-# Only for the one script that does not take the options yet,
-# submit/submissions.py (BUILD and TREE): the Makefile gives it BUILD and
-# TREE in its environment. Nothing else may read these two.
-BUILD = Path(os.environ.get('BUILD', DEFAULT_BUILD))
-TREE = Path(os.environ.get('TREE', BUILD / 'linux'))
 
 
 @dataclass(frozen=True)

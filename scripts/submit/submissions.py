@@ -15,6 +15,7 @@ SENDER="Name <address>" makes the patches the sender's: author and
 Signed-off-by, in the branch's commits.
 """
 
+import argparse
 import json
 import os
 import re
@@ -23,22 +24,26 @@ import subprocess
 import sys
 import textwrap
 from itertools import groupby
+from pathlib import Path
 
-from harness import BUILD, PATCHES, TREE, configs, results
+from harness import DEFAULT_BUILD, PATCHES, configs, dir_options, dirs_of, results
 from harness.series import key, names
 from submit import prep
 from verdict.judge_kunit import LEAK
 
-MAINLINE_TREE = BUILD / 'mainline' / 'linux'
-OUT = BUILD / 'series'
-RESULTS = [BUILD / 'results', BUILD / 'results-mainline']
-WORK = BUILD / 'submit-tree'
+# Where it works: set by configure() from the command line.
+BUILD = DEFAULT_BUILD
+TREE = DEFAULT_BUILD / 'linux'
+MAINLINE_TREE = DEFAULT_BUILD / 'mainline' / 'linux'
+OUT = DEFAULT_BUILD / 'series'
+RESULTS = [DEFAULT_BUILD / 'results', DEFAULT_BUILD / 'results-mainline']
+WORK = DEFAULT_BUILD / 'submit-tree'
 # A copy of each branch's b4 tracking data: make mainline replaces the tree
 # (and its branches) when Debian has a new upload.
-SAVED = BUILD / 'submit-tracking'
+SAVED = DEFAULT_BUILD / 'submit-tracking'
 SEND_EMAIL = '/usr/lib/git-core/git-send-email'
 B4_VERSION = '0.16.0'
-B4_VENV = BUILD / 'b4-venv'
+B4_VENV = DEFAULT_BUILD / 'b4-venv'
 # With keywords: the Rust and LLVM lists are reached through them.
 GET_MAINTAINER = ['--nogit', '--nogit-fallback', '--nogit-chief-penguins', '--norolestats']
 CHECKPATCH = 'scripts/checkpatch.pl -q --terse --no-summary --mailback --showfile'
@@ -60,8 +65,8 @@ def die(msg):
     sys.exit(f'error: {msg}')
 
 
-def run(*args, cwd=MAINLINE_TREE):
-    proc = subprocess.run(args, cwd=cwd, text=True, capture_output=True)
+def run(*args, cwd=None):
+    proc = subprocess.run(args, cwd=cwd or MAINLINE_TREE, text=True, capture_output=True)
     if proc.returncode:
         die(f'{" ".join(map(str, args))}: {proc.stderr.strip()}')
     return proc.stdout
@@ -201,7 +206,7 @@ def costs():
     them; None for either whose JSON is missing or not what make bench writes."""
     upstream = setup = None
     try:
-        up = json.loads((BUILD / 'upstream' / 'results' / 'upstream-ppc32.json')
+        up = json.loads((BUILD / 'upstream' / 'results' / f'upstream-{configs.role("bench-upstream")[0]}.json')
                         .read_text())
         mean, ratio = up['mean'], up['ratios']
         if up['failures'] or not up['repeatable']:
@@ -462,7 +467,21 @@ def write_all(parts, commits, covers, base, forced=None):
     return summaries
 
 
-def main():
+def configure(build, tree):
+    """Point the paths at --build-dir and --tree."""
+    global BUILD, TREE, MAINLINE_TREE, OUT, RESULTS, WORK, SAVED, B4_VENV
+    BUILD, TREE = Path(build), Path(tree)
+    MAINLINE_TREE = BUILD / 'mainline' / 'linux'
+    OUT, WORK, SAVED = BUILD / 'series', BUILD / 'submit-tree', BUILD / 'submit-tracking'
+    RESULTS = [BUILD / 'results', BUILD / 'results-mainline']
+    B4_VENV = BUILD / 'b4-venv'
+
+
+def main(argv=None):
+    parser = dir_options(argparse.ArgumentParser(usage='submissions.py [--build-dir=D] '
+                                                 '[--tree=T]   (make series)'))
+    where = dirs_of(parser.parse_args(sys.argv[1:] if argv is None else argv))
+    configure(where.build, where.tree)
     sender()
     forced = forced_revisions()
     if not (MAINLINE_TREE / '.git').is_dir():

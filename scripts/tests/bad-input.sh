@@ -59,31 +59,31 @@ fake_kernel() {	# fake_kernel DIR VERSION
 }
 
 prep() {	# run prepare-tree.sh in a scratch build dir
-	BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/tree/prepare.sh"
+	"$REPO/scripts/tree/prepare.sh" --build-dir=$tmp/build --tree=$tmp/build/linux
 }
 
 note "bad KSRC"
 expect ksrc-missing 'does not exist' env KSRC=$tmp/nope bash -c "$(declare -f prep); tmp=$tmp REPO=$REPO prep"
 mkdir -p "$tmp/notkernel" && echo hi >"$tmp/notkernel/README"
-expect ksrc-not-kernel 'not a Linux kernel tree' env KSRC=$tmp/notkernel BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/tree/prepare.sh"
+expect ksrc-not-kernel 'not a Linux kernel tree' env KSRC=$tmp/notkernel "$REPO/scripts/tree/prepare.sh" --build-dir=$tmp/build --tree=$tmp/build/linux
 fake_kernel "$tmp/nogit" 6 && rm -rf "$tmp/nogit/.git"
-expect ksrc-not-git 'not a git tree' env KSRC=$tmp/nogit BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/tree/prepare.sh"
+expect ksrc-not-git 'not a git tree' env KSRC=$tmp/nogit "$REPO/scripts/tree/prepare.sh" --build-dir=$tmp/build --tree=$tmp/build/linux
 fake_kernel "$tmp/old" 5
-expect ksrc-other-major 'is not a supported base' env KSRC=$tmp/old BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/tree/prepare.sh"
+expect ksrc-other-major 'is not a supported base' env KSRC=$tmp/old "$REPO/scripts/tree/prepare.sh" --build-dir=$tmp/build --tree=$tmp/build/linux
 fake_kernel "$tmp/dirty" 6
 echo 'int y;' >>"$tmp/dirty/arch/powerpc/kernel/process.c"
 before=$(state "$tmp/dirty")
 before_dirty=$before
-expect ksrc-dirty 'uncommitted changes' env KSRC=$tmp/dirty BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/tree/prepare.sh"
+expect ksrc-dirty 'uncommitted changes' env KSRC=$tmp/dirty "$REPO/scripts/tree/prepare.sh" --build-dir=$tmp/build --tree=$tmp/build/linux
 same ksrc-dirty-untouched "$before" "$tmp/dirty"
 
 note "a patch that does not apply"
 fake_kernel "$tmp/k" 6
 before=$(state "$tmp/k")
 expect patch-conflict-names-patch 'patch [^ ]*/00[0-9][0-9]-[^ ]*\.patch does not apply' \
-	env KSRC=$tmp/k BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/tree/prepare.sh"
+	env KSRC=$tmp/k "$REPO/scripts/tree/prepare.sh" --build-dir=$tmp/build --tree=$tmp/build/linux
 expect patch-conflict-names-file '^error: (patch failed: )?[a-z]+/[^ :]+' \
-	env KSRC=$tmp/k BUILD=$tmp/build TREE=$tmp/build/linux "$REPO/scripts/tree/prepare.sh"
+	env KSRC=$tmp/k "$REPO/scripts/tree/prepare.sh" --build-dir=$tmp/build --tree=$tmp/build/linux
 same patch-conflict-ksrc-untouched "$before" "$tmp/k"
 
 note "a truncated patch file (in a copy of this repository)"
@@ -93,7 +93,7 @@ first=$(find "$tmp/repo/arch-powerpc-patches/6.12.y" -name '0001-*.patch')
 head -c "$(($(wc -c <"$first") / 2))" "$first" >"$first.half" && mv "$first.half" "$first"
 before=$(state "$tmp/k")
 expect patch-truncated 'patch arch-powerpc-patches/6.12.y/0001-[^ ]*\.patch is truncated or corrupt' \
-	env KSRC=$tmp/k BUILD=$tmp/build TREE=$tmp/build/linux "$tmp/repo/scripts/tree/prepare.sh"
+	env KSRC=$tmp/k "$tmp/repo/scripts/tree/prepare.sh" --build-dir=$tmp/build --tree=$tmp/build/linux
 same patch-truncated-ksrc-untouched "$before" "$tmp/k"
 
 note "make apply on bad trees"
@@ -151,11 +151,12 @@ if [ -d "$tree/.git" ]; then
 	git -C "$tmp/edit" sparse-checkout set --cone scripts arch/powerpc
 	git -C "$tmp/edit" checkout -q ppc-threads
 	cp "$tree/.git/ppc-threads.stamp" "$tmp/edit/.git/"
-	ex() { env BUILD="$tmp/edit-build" TREE="$tmp/edit" "$@"; }
+	ex() { "$@"; }
+	prep_edit=("$REPO/scripts/tree/prepare.sh" --build-dir="$tmp/edit-build" --tree="$tmp/edit")
 	echo '# edit' >>"$tmp/edit/Makefile"
 	expect export-dirty 'uncommitted changes: commit them first' ex "$REPO/scripts/harness/series.py" export "$tmp/edit"
 	expect prepare-dirty 'uncommitted changes: commit them and run make export' \
-		ex "$REPO/scripts/tree/prepare.sh"
+		"${prep_edit[@]}"
 	git -C "$tmp/edit" commit -qam 'an edit not yet exported'
 	# Debian's .gitignore hides every new file from "git add -A".
 	touch "$tmp/edit/arch/powerpc/new_file.c"
@@ -175,7 +176,7 @@ if [ -d "$tree/.git" ]; then
 	git -C "$tmp/edit" reset -q --hard HEAD~1
 	before=$(state "$tmp/edit")
 	expect prepare-unexported 'commits that are not exported.*make export' \
-		ex "$REPO/scripts/tree/prepare.sh"
+		"${prep_edit[@]}"
 	same prepare-unexported-untouched "$before" "$tmp/edit"
 	sed 's/ [0-9a-f]* / 0000 /' "$tmp/edit/.git/ppc-threads.stamp" >"$tmp/edit/.git/ppc-threads.stamp.new"
 	mv "$tmp/edit/.git/ppc-threads.stamp.new" "$tmp/edit/.git/ppc-threads.stamp"
@@ -225,7 +226,7 @@ expect dir-option-bash 'build-dir needs a directory' "$REPO/scripts/stress/stres
 expect dir-option-python 'argument --tree: expected one argument' "$REPO/scripts/qemu/run_kunit.py" ppc64le-rust --tree
 
 note "make series without a mainline tree"
-expect series-no-mainline 'run "make mainline"' env BUILD=$tmp/empty-build "$REPO/scripts/submit/submissions.py"
+expect series-no-mainline 'run "make mainline"' "$REPO/scripts/submit/submissions.py" --build-dir=$tmp/empty-build
 expect series-bad-sender 'want "Full Name <address>"' env SENDER=nobody "$REPO/scripts/submit/submissions.py"
 
 note "missing tools, without root"
