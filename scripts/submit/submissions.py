@@ -201,13 +201,14 @@ def rfc_matrix(found, evidence):
 
 
 def costs():
-    """(the kernel's benchmarks on ppc32, base against patched, thread set-up
-    without the RFC, with its C and with its Rust), as make bench counted
-    them; None for either whose JSON is missing or not what make bench writes."""
+    """(the kernel's benchmarks on the bench-upstream configuration, base
+    against patched; thread set-up without the RFC, with its C and with its
+    Rust), as make bench counted them; None for either whose JSON is missing
+    or not what make bench writes."""
     upstream = setup = None
     try:
-        up = json.loads((BUILD / 'upstream' / 'results' / f'upstream-{configs.role("bench-upstream")[0]}.json')
-                        .read_text())
+        name = f'upstream-{configs.role("bench-upstream")[0]}.json'
+        up = json.loads((BUILD / 'upstream' / 'results' / name).read_text())
         mean, ratio = up['mean'], up['ratios']
         if up['failures'] or not up['repeatable']:
             raise ValueError('make bench\'s upstream rows failed')
@@ -541,8 +542,9 @@ def main(argv=None):
         die(f'{", ".join(evidence.failed) or "checkpatch"} failed: make series writes no '
             'cover letter that cites a failure')
     if upstream_cost is None or setup_cost is None:
-        die('no make bench figures (build/bench/bench.json and upstream/results/'
-            'upstream-ppc32.json, both passing): run "make bench" first')
+        up = f'upstream-{configs.role("bench-upstream")[0]}.json'
+        die(f'no make bench figures ({BUILD}/bench/bench.json and upstream/results/{up}, '
+            'both passing): run "make bench" first')
 
     covers = {}
     for name, _, _ in parts:
