@@ -192,7 +192,7 @@ static struct kunit_case spawn_cases[] = {
 	KUNIT_CASE(kthread_stop_returns_value),
 	KUNIT_CASE(kthread_stopped_before_run),
 	KUNIT_CASE(kthread_bound_to_each_cpu),
-	KUNIT_CASE(many_concurrent_kthreads),
+	KUNIT_CASE_SLOW(many_concurrent_kthreads),
 	CHECK_CASE(kthread_trace_ends_at_shim),
 	CHECK_CASE(user_kthread_trace_ends_at_shim),
 	{}

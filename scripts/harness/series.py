@@ -336,8 +336,21 @@ def hand_edited(name):
     return proc.returncode == 1
 
 
+def refresh_notes():
+    """Rewrite the note on new files in each edits file from new-files:
+    the note is derived, and a new row changes it."""
+    for name in names(PATCHES / 'series'):
+        edits = EDITS / name
+        if edits.exists():
+            message, _, parts = sections(edits.read_text())
+            text = message + edits_note(name) + ''.join(section for _, section in parts)
+            if text != edits.read_text():
+                edits.write_text(text)
+
+
 def generate(tree, if_changed=False):
     """Write the patches from the sources; never over a hand edit."""
+    refresh_notes()
     if if_changed and not disagreements():
         return 0
     pre = prereqs(tree)
