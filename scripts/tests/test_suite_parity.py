@@ -26,7 +26,7 @@ def c_suites(text):
     """{suite: [cases]} of kthread_kunit.c."""
     tables = dict(re.findall(r'static struct kunit_case (\w+)\[\] = \{(.*?)\n\};', text, re.S))
     suites = re.findall(r'\.name = "(\w+)",\s*\.test_cases = (\w+),', text)
-    return {name: re.findall(r'(?:KUNIT_CASE|CHECK_CASE)\((\w+)\)', tables[table])
+    return {name: re.findall(r'(?:KUNIT_CASE(?:_SLOW)?|CHECK_CASE)\((\w+)\)', tables[table])
             for name, table in suites}
 
 
