@@ -109,20 +109,9 @@ def new_file(section):
     return ''.join(out)
 
 
-def edits_note(name):
-    """What the edits file says where the diffstat was: the new files'
-    sources (git am reads nothing between "---" and the first diff)."""
-    rows = [r for r in manifest() if r[2] == key(name)]
-    if not rows:
-        return ''
-    return (' The new files of this patch are generated from their sources\n'
-            ' (arch-powerpc-patches/new-files):\n' +
-            ''.join(f'   {src} -> {path}\n' for src, path, _ in rows) + '\n')
-
-
 def split(name, text):
     """(the edits file, {kernel path: content}) of a generated patch: its new
-    files taken out, and its diffstat replaced by the note above."""
+    files and its diffstat taken out (new-files says which files it creates)."""
     message, _, parts = sections(text)
     wanted = {path for _, path, k in manifest() if k == key(name)}
     files, kept = {}, []
@@ -138,7 +127,7 @@ def split(name, text):
     if missing := sorted(wanted - set(files)):
         raise ValueError(f'new-files says {name} creates {", ".join(missing)}, but it does '
                          'not: fix new-files')
-    return message + edits_note(name) + ''.join(kept), files
+    return message + ''.join(kept), files
 
 
 def disagreements():
@@ -336,21 +325,8 @@ def hand_edited(name):
     return proc.returncode == 1
 
 
-def refresh_notes():
-    """Rewrite the note on new files in each edits file from new-files:
-    the note is derived, and a new row changes it."""
-    for name in names(PATCHES / 'series'):
-        edits = EDITS / name
-        if edits.exists():
-            message, _, parts = sections(edits.read_text())
-            text = message + edits_note(name) + ''.join(section for _, section in parts)
-            if text != edits.read_text():
-                edits.write_text(text)
-
-
 def generate(tree, if_changed=False):
     """Write the patches from the sources; never over a hand edit."""
-    refresh_notes()
     if if_changed and not disagreements():
         return 0
     pre = prereqs(tree)
