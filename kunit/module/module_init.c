@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * init (PID 1) of the module boot (boot_init.py CONFIG load): loads the
- * KUnit test module /MODULE.ko, whose suites run as it loads and print
- * their KTAP on the console after the line "module_init: loading", then
- * unloads it, and checks that no thread the tests started is left, before
- * or after the unload. The module's name is init's argument module=NAME
- * (init gets unknown "name=value" parameters as its environment).
- * Prints "module_init: NAME VALUE" lines and exits 0, or 1 if anything
- * failed.
+ * KUnit test modules /NAME.ko in the order of init's argument
+ * modules=NAME,NAME... (init gets unknown "name=value" parameters as its
+ * environment); each module's suites run as it loads and print their KTAP
+ * on the console after the line "module_init: loading /NAME.ko". Then it
+ * unloads them in reverse, and checks that no thread the tests started is
+ * left after each load and each unload. Prints "module_init: WHAT [NAME]
+ * VALUE" lines and exits 0, or 1 if anything failed; a module that does
+ * not load stops the loading, and those loaded before it are unloaded.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -33,9 +34,9 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-static void fail(const char *what)
+static void fail(const char *what, const char *name)
 {
-	printf("module_init: error: %s\n", what);
+	printf("module_init: error: %s%s%s\n", name ? name : "", name ? " " : "", what);
 	failures++;
 }
 
@@ -69,55 +70,77 @@ static int test_threads_left(void)
 	return n;
 }
 
-static void check_no_threads(const char *when)
+static void check_no_threads(const char *when, const char *name)
 {
 	int n = test_threads_left();
 
-	printf("module_init: threads_left_%s %d\n", when, n);
+	printf("module_init: threads_left_%s %s %d\n", when, name, n);
 	if (n)
-		fail(n < 0 ? "cannot read /proc" : "test threads left running");
+		fail(n < 0 ? "cannot read /proc" : "test threads left running", NULL);
 }
 
-int main(void)
+/* Loads /NAME.ko; 0 if it loaded. */
+static int load(const char *name)
 {
-	const char *name = getenv("module");
 	char path[256];
 	double start;
 	int fd;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (mount("proc", "/proc", "proc", 0, NULL))
-		fail("cannot mount /proc");
-	if (!name) {
-		fail("no module=NAME on the kernel command line");
-		return 1;
-	}
 	snprintf(path, sizeof(path), "/%s.ko", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		fail("the module is not in the initramfs");
-		return 1;
+		fail("is not in the initramfs", name);
+		return -1;
 	}
-
 	printf("module_init: loading %s\n", path);
 	start = now_ms();
 	if (syscall(SYS_finit_module, fd, "", 0)) {
 		perror("module_init: finit_module");
-		fail("the module did not load");
-		return 1;
+		close(fd);
+		fail("did not load", name);
+		return -1;
 	}
-	printf("module_init: load_ms %.0f\n", now_ms() - start);
+	printf("module_init: load_ms %s %.0f\n", name, now_ms() - start);
 	close(fd);
-	check_no_threads("after_load");
+	check_no_threads("after_load", name);
+	return 0;
+}
 
-	start = now_ms();
+static void unload(const char *name)
+{
+	double start = now_ms();
+
 	if (syscall(SYS_delete_module, name, O_NONBLOCK)) {
 		perror("module_init: delete_module");
-		fail("rmmod failed");
+		fail("did not unload", name);
 	} else {
-		printf("module_init: unload_ms %.0f\n", now_ms() - start);
+		printf("module_init: unload_ms %s %.0f\n", name, now_ms() - start);
 	}
-	check_no_threads("after_unload");
+	check_no_threads("after_unload", name);
+}
+
+int main(void)
+{
+	const char *list = getenv("modules");
+	char *names[16], *copy, *name;
+	int n = 0, loaded = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (mount("proc", "/proc", "proc", 0, NULL))
+		fail("cannot mount /proc", NULL);
+	if (!list || !*list) {
+		fail("no modules=NAME,... on the kernel command line", NULL);
+		return 1;
+	}
+	copy = strdup(list);
+	for (name = strtok(copy, ","); name && n < 16; name = strtok(NULL, ","))
+		names[n++] = name;
+
+	/* A later module may use what an earlier one exports: in order. */
+	while (loaded < n && !load(names[loaded]))
+		loaded++;
+	while (loaded > 0)
+		unload(names[--loaded]);
 
 	printf("module_init: %s\n", failures ? "FAIL" : "PASS");
 	return failures ? 1 : 0;

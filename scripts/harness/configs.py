@@ -38,7 +38,7 @@ class Config:
     before_fails: tuple = ()
     in_make_test: tuple = ()
     bases: tuple = ('6.12.y', 'mainline')
-    module: str = ''
+    modules: tuple = ()
     module_suites: tuple = ()
     kaslr: bool = False
     compat: str = ''
@@ -85,11 +85,18 @@ def load(path=FILE):
         if unknown:
             raise ValueError(f'{path}: [{name}] has unknown fields: '
                              f'{", ".join(sorted(unknown))}')
+        # A string where a list belongs would read as its letters.
+        lists = {f.name for f in fields(Config) if f.type is tuple}
+        bad = sorted(k for k in set(table) & lists if not isinstance(table[k], list))
+        if bad:
+            raise ValueError(f'{path}: [{name}]: {", ".join(bad)} must be a list')
         values = {k: tuple(v) if isinstance(v, list) else v for k, v in table.items()}
         try:
             out[name] = Config(name=name, **values)
         except TypeError as e:
             raise ValueError(f'{path}: [{name}]: {e}') from e
+        if bool(out[name].modules) != bool(out[name].module_suites):
+            raise ValueError(f'{path}: [{name}]: modules and module_suites go together')
         if out[name].before_fails and out[name].before_passes:
             raise ValueError(f'{path}: [{name}]: before_fails and before_passes '
                              'contradict each other')
@@ -162,7 +169,7 @@ def boot_modes(config, before=False):
         if config.compat else []
     if before:
         return ['user-regs-before'] + compat + kaslr
-    return (['load'] if config.module else ['init', 'user-regs']) + compat + kaslr
+    return (['load'] if config.modules else ['init', 'user-regs']) + compat + kaslr
 
 
 def stages(prefix='', configs=None):

@@ -20,8 +20,9 @@ usage: boot_init.py [--build-dir=D] [--tree=T] [--results-dir=R] [--prefix=P] [-
                     that --qemu_args gives (scripts/selftests/run.sh); kunit.py
                     parses its TAP, a line per test program in the verdict
   stress            /stress_init for make stress: exit 0 and no splat
-  load              /module_init loads and unloads the test module: its
-                    suites must pass and no test thread may be left
+  load              /module_init loads the test modules in order and unloads
+                    them in reverse: each must load, their suites pass, and
+                    no test thread may be left
   kaslr-before      without the fixes, /ctr_probe finds a kernel symbol's
                     run-time address in CTR, off its System.map address by
                     a KASLR offset that differs between two boots
@@ -108,17 +109,21 @@ def boot(where, name, program, extra, kernel_args, log, timeout):
 
 
 def module_initrd(name, out):
-    """An initrd with the configuration's test module (built in out), as /MODULE.ko."""
+    """An initrd with the configuration's test modules (built in out), each as
+    /MODULE.ko."""
     config = configs.get(name)
-    if not config.module:
-        sys.exit(f'error: {name} builds no test module (no "module" in its configuration)')
-    kos = sorted(out.glob(f'**/{config.module}.ko'))
+    if not config.modules:
+        sys.exit(f'error: {name} builds no test module (no "modules" in its configuration)')
     gen_init_cpio = out / 'usr/gen_init_cpio'
-    if not kos or not gen_init_cpio.exists():
-        sys.exit(f'error: no {config.module}.ko or usr/gen_init_cpio in {out}: run the suites '
-                 f'of {name} first (its configuration builds the module)')
+    lines = []
+    for module in config.modules:
+        kos = sorted(out.glob(f'**/{module}.ko'))
+        if not kos or not gen_init_cpio.exists():
+            sys.exit(f'error: no {module}.ko or usr/gen_init_cpio in {out}: run the suites '
+                     f'of {name} first (its configuration builds the modules)')
+        lines.append(f'file /{module}.ko {kos[0]} 0644 0 0\n')
     listing = out / 'module-initrd.list'
-    listing.write_text(f'file /{config.module}.ko {kos[0]} 0644 0 0\n')
+    listing.write_text(''.join(lines))
     initrd = out / 'module-initrd.cpio'
     with initrd.open('wb') as f:
         subprocess.run([str(gen_init_cpio), str(listing)], stdout=f, check=True)
@@ -150,7 +155,8 @@ def main():
         sys.exit(f'error: {e}')
     if mode == 'load':
         extra = [*extra, '-initrd', str(module_initrd(name, out))]
-        kernel_args = [*kernel_args, f'module={configs.get(name).module}']
+        # init gets the list as its environment variable "modules".
+        kernel_args = [*kernel_args, f'modules={",".join(configs.get(name).modules)}']
     log = out / f'console-{mode}.log'
     if mode.startswith('kaslr'):
         texts = []

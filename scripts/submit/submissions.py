@@ -142,7 +142,7 @@ def offsets(text):
 def fixes_matrix(found, evidence):
     lines = []
     # A module configuration tests the RFC's suites, not the fixes.
-    for c in (c for c in configs.load().values() if not c.module):
+    for c in (c for c in configs.load().values() if not c.modules):
         p = f'mainline-{c.name}'
         lines.append(f'  {c.name} ({c.machine})')
         if c.before_fails:
@@ -194,7 +194,7 @@ def rfc_matrix(found, evidence):
             p = prefix + c.name
             body.append([f'{base}, {c.description}', verdict(found, p, evidence),
                          verdict(found, p + '-oops', evidence),
-                         verdict(found, p + '-load', evidence) if c.module else '-'])
+                         verdict(found, p + '-load', evidence) if c.modules else '-'])
     machines = '; '.join(f'{c.name}: {c.machine}' for c in configs.load().values())
     return (table(['base, configuration', 'KUnit p/f/s', 'oops test', 'module load'], body)
             + f'\n\nqemu machines: {machines}.')

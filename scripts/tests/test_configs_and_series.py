@@ -156,3 +156,22 @@ def test_every_stage_of_a_full_run_has_a_make_rule():
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert 'ppc64-be-user-regs-compat' in names and 'ppc32-e500-kaslr' in names
+
+
+def test_modules_is_a_list_that_goes_with_module_suites(tmp_path):
+    f = tmp_path / 'c.toml'
+    head = ('[x]\ndescription = "d"\nqemu_config = "q"\nmachine = "m"\ncross = "c-"\n'
+            'kunitconfigs = []\nsuites = []\n')
+    f.write_text(head + 'modules = ["a", "b"]\nmodule_suites = ["s"]\n')
+    x = configs.load(f)['x']
+    assert x.modules == ('a', 'b') and configs.boot_modes(x) == ['load']
+    f.write_text(head + 'modules = "a"\nmodule_suites = ["s"]\n')
+    with pytest.raises(ValueError, match=r'\[x\]: modules must be a list'):
+        configs.load(f)
+    f.write_text(head + 'modules = ["a"]\n')
+    with pytest.raises(ValueError, match='modules and module_suites go together'):
+        configs.load(f)
+    f.write_text(head + 'module = "a"\nmodule_suites = ["s"]\n')
+    with pytest.raises(ValueError, match='unknown fields: module$'):
+        configs.load(f)
+

@@ -10,9 +10,10 @@ from harness import configs, results
 from verdict import judge_kunit
 
 CTR_PROBE = re.compile(r'^ctr_probe: ctr (0x[0-9a-f]+|0) is (?:no kernel symbol|(\S+))$', re.M)
-# What /module_init prints before loading the module: the module's KTAP
-# follows it on the console.
-LOADING = re.compile(r'^module_init: loading .*$', re.M)
+# What /module_init prints before loading a module: the module's KTAP
+# follows it on the console, up to init's next line.
+LOADING = re.compile(r'^module_init: loading /(\w+)\.ko$', re.M)
+INIT_LINE = re.compile(r'^module_init: ', re.M)
 # One program /upstream_init ran: its arguments, its output, its wait status.
 UPSTREAM_RUN = re.compile(r'^upstream_bench: run ([^\n]*)\n(.*?)^upstream_bench: \S+ exited (0x[0-9a-f]+|0)$',
                           re.M | re.S)
@@ -52,23 +53,37 @@ def parse_ktap(where, out, ktap, name='load'):
 
 
 def judge_load(where, name, program, exited, text):
-    """The module's suites, judged as run_kunit.py judges a run, and what
+    """The modules' suites, judged together as run_kunit.py judges a run, a
+    line per module (its cases and what /module_init measured), and what
     /module_init found, one line each."""
     config = configs.get(name)
     out = where.out(name)
-    loading = LOADING.search(text)
-    ktap = text[loading.end():] if loading else ''
-    cases = parse_ktap(where, out, ktap) if loading else []
-    passed, failed, _, messages = judge_kunit.judge(cases, ktap, suites=config.module_suites)
+    cases, ktaps, lines = [], [], []
+    for module in config.modules:
+        loading = next((m for m in LOADING.finditer(text) if m.group(1) == module), None)
+        # The KTAP of one module alone: kunit.py parses one document.
+        following = INIT_LINE.search(text, loading.end()) if loading else None
+        ktap = text[loading.end():following.start() if following else None] if loading else ''
+        found = parse_ktap(where, out, ktap, f'load-{module}') if loading else []
+        cases += found
+        ktaps.append(ktap)
+        figures = re.findall(rf'^module_init: (\w+_ms) {re.escape(module)} (\d+)$', text, re.M)
+        ok = sum(1 for _, status in found if status == 'PASS')
+        lines.append(f'{module}: {ok} of {len(found)} cases passed'
+                     + (f'; {", ".join(" ".join(f) for f in figures)}' if figures else ''))
+    passed, failed, _, messages = judge_kunit.judge(cases, '\n'.join(ktaps),
+                                                    suites=config.module_suites)
     errors = re.findall(r'^module_init: error: (.*)$', text, re.M)
+    # A module init did not load, whether it said why or died first.
+    errors += [f'{m} did not load' for m in config.modules
+               if not re.search(rf'^module_init: load_ms {re.escape(m)} \d+$', text, re.M)
+               and not any(e.startswith(f'{m} ') for e in errors)]
     not_run = init_errors(program, exited, text)
     if not not_run and int(exited.group(1), 16):
         not_run = [f'{program} exited {exited.group(1)}']
     errors += not_run
-    figures = re.findall(r'^module_init: (\w+_ms \d+)$', text, re.M)
-    lines = messages + [f'FAIL {e}' for e in errors]
-    lines.append(f'{config.module}: {passed} passed, {failed + len(errors)} failed'
-                 + (f'; {", ".join(figures)}' if figures else ''))
+    lines = messages + [f'FAIL {e}' for e in errors] + lines
+    lines.append(f'{", ".join(config.modules)}: {passed} passed, {failed + len(errors)} failed')
     return passed, failed + len(errors), '\n'.join(lines)
 
 
