@@ -175,3 +175,14 @@ def test_modules_is_a_list_that_goes_with_module_suites(tmp_path):
     with pytest.raises(ValueError, match='unknown fields: module$'):
         configs.load(f)
 
+
+def test_the_rust_test_module_is_asked_for_only_with_rust():
+    # kunit.py refuses an option that does not end up in .config.
+    for c in configs.load().values():
+        k = set(c.kunitconfigs)
+        rust = 'rust' in k
+        assert ('rust-builtin' in k) == (rust and 'builtin' in k), c.name
+        assert ('rust-module' in k) == (rust and 'module' in k), c.name
+        suites = set(c.suites) | set(c.module_suites)
+        assert ({'powerpc_kthread_rust', 'rust_kernel_kthread'} <= suites) == rust, c.name
+        assert ('powerpc_kthread_rust' in c.module_suites) == ('rust-module' in k), c.name

@@ -109,3 +109,16 @@ def test_log_must_match_fails_when_absent(run):
 def test_json_fixture_is_kunit_shaped(data):
     doc = json.loads((data / 'ppc32-kunit.json').read_text())
     assert [g['name'] for g in doc['sub_groups']] == SUITES
+
+
+def test_a_rust_kernel_must_run_the_c_suites_too(run):
+    from harness import configs
+    cases, log = run
+    config = configs.get('ppc32-rust')
+    rust = [(f'{s}.case', 'PASS') for s in config.suites if s not in SUITES]
+    _, failed, _, messages = judge(rust, log, suites=config.suites, allow_skip=config.allow_skip)
+    assert failed == 5
+    assert [m.split()[2] for m in failures(messages)] == SUITES
+    passed, failed, skipped, _ = judge(cases + rust, log, suites=config.suites,
+                                       allow_skip=config.allow_skip)
+    assert (passed, failed, skipped) == (13 + len(rust), 0, 2)
