@@ -4,7 +4,8 @@
 
 Each mutant edits the Rust unit (thread_setup.rs) or the C version it
 replaces (process.c) in its configuration's tree, rebuilds and runs the
-suites: each of its tests, one seeing the set-up from outside and one of
+suites: each of its tests, one seeing the set-up from outside (a C suite of
+kthread_kunit.c, which Rust kernels run too) and one of
 powerpc_thread_setup_rust, which compares Rust with C, must not pass (fail,
 crash or never run). The file is restored whatever happens. Each mutant names a role
 (kunit/configurations.toml): mutants breaks the 64-bit helper, mutants-32bit
@@ -35,6 +36,8 @@ R15 = 'addr_of_mut!((*user).gpr[15]).write(arg as c_ulong);'
 # name, role of its configuration, what it breaks, tests that must fail,
 # the file it edits, [(old, new)] edits. The Rust unit's suite compares
 # Rust with C on poisoned frames, so it sees a broken C version too.
+# powerpc_kthread_rust is no kill test: it tests kernel::kthread::Thread's
+# stop and CPU binding, not the registers and frames the helper sets.
 RUST_KTHREAD = 'powerpc_thread_setup_rust.kernel_thread_frames_match_c'
 RUST_USER = 'powerpc_thread_setup_rust.user_kthread_frames_match_c'
 MUTANTS = [
