@@ -145,9 +145,32 @@ def disagreements():
             src = by_path[path]
             if not src.exists() or src.read_text() != content:
                 found.append(f'{src.relative_to(REPO)} and {name} differ')
+    found += prerequisite_disagreements(by_path)
     names_known = set(names(PATCHES / 'series'))
     found += [f'{p.relative_to(REPO)} is no patch of the series' for p in EDITS.glob('*.patch')
               if p.name not in names_known]
+    return found
+
+
+def prerequisite_disagreements(by_path):
+    """New files of a prerequisite (kernel::kthread) have a source too: each
+    base's copy of that prerequisite must create it as the source has it.
+    The prerequisites are made by hand, so a change to the source is
+    carried to them by hand (README.md, "Editing the series")."""
+    found, wanted = [], {}
+    for _, path, k in manifest():
+        wanted.setdefault(k, []).append(path)
+    for series in sorted(PATCHES.glob('*/series')):
+        for name in names(series):
+            if key(name) not in wanted:
+                continue
+            parts = dict(sections((series.parent / name).read_text())[2])
+            for path in wanted[key(name)]:
+                src = by_path[path]
+                if path not in parts or new_file(parts[path]) != (
+                        src.read_text() if src.exists() else None):
+                    found.append(f'{src.relative_to(REPO)} and '
+                                 f'{series.parent.name}/{name} differ')
     return found
 
 
