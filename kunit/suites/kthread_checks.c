@@ -4,7 +4,7 @@
  * for fn(arg) in a new kernel thread or user-mode kernel thread, and what
  * reaches the program a user-mode kernel thread execs: the checks that read
  * arch state, each the whole of a KUnit test case. Built in and exported to
- * the suites, which are in C or in Rust; see asm/kthread_checks.h and
+ * the suites; see asm/kthread_checks.h and
  * Documentation/arch/powerpc/kernel-threads.rst.
  */
 
@@ -163,7 +163,14 @@ static void expect_trace_ends_in(struct kunit *test, struct child_report *r,
 			    "reliable unwind failed: garbage or missing frames");
 }
 
-/* --- softe --- */
+/*
+ * --- softe ---
+ *
+ * Thread stacks come zeroed and IRQS_ENABLED is 0, so these end-to-end
+ * cases cannot see a missing softe store, only a wrong one; the frame
+ * checks below, on poisoned frames, see both. What these add is the whole
+ * path: copy_thread() and the shim running for real, up to fn.
+ */
 
 void ppc_kthread_check_user_kthread_softe_enabled(struct kunit *test)
 {
@@ -215,6 +222,10 @@ void ppc_kthread_check_user_kthread_not_user_mode(struct kunit *test)
 }
 EXPORT_SYMBOL_IF_KUNIT(ppc_kthread_check_user_kthread_not_user_mode);
 
+/*
+ * Like the softe cases, this sees a wrong value that reaches fn, but not a
+ * missing clear of a zeroed stack; the frame checks see that.
+ */
 void ppc_kthread_check_user_kthread_regs_zero(struct kunit *test)
 {
 	struct child_report *r = new_report(test);

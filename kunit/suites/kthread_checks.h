@@ -3,9 +3,9 @@
  * Checks of what a new kernel thread or user-mode kernel thread starts
  * with, for the KUnit suites in arch/powerpc/kernel/tests/. They read
  * softe, the MSR and pt_regs, and start threads with calls that are not
- * exported, so they are built in, in C, and exported to the suites (C or
- * Rust, built in or a module) with EXPORT_SYMBOL_IF_KUNIT. Each is the
- * whole of one test case, named like it.
+ * exported, so they are built in and exported to the suites (built in or
+ * a module) with EXPORT_SYMBOL_IF_KUNIT. Each is the whole of one test
+ * case, named like it.
  */
 #ifndef _ASM_POWERPC_KTHREAD_CHECKS_H
 #define _ASM_POWERPC_KTHREAD_CHECKS_H

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suites for the start of powerpc kernel threads and user-mode kernel
- * threads, in C, for kernels without Rust; kthread_kunit_rust.rs has the
- * same suites and cases in Rust. The cases that read arch state are checks
- * in kthread_checks.c, shared by both; the cases here only use the kthread
- * API. See Documentation/arch/powerpc/kernel-threads.rst.
+ * threads. The cases that read arch state, or start threads with calls a
+ * module cannot make, are the built-in checks of kthread_checks.c; the
+ * cases here only use the kthread API. See
+ * Documentation/arch/powerpc/kernel-threads.rst.
  */
 
 #include <kunit/test.h>

@@ -6,7 +6,7 @@ import shutil
 import pytest
 
 from harness import PATCHES, REPO, series
-from harness.series import disagreements, manifest, names, new_file, split
+from harness.series import disagreements, key, manifest, names, new_file, split
 
 
 def test_the_sources_are_what_the_committed_patches_hold():
@@ -19,7 +19,8 @@ def test_every_new_file_of_the_series_has_a_source():
         _, files = split(name, (PATCHES / name).read_text())
         created |= set(files)
     rows = manifest()
-    assert created == {path for _, path, _ in rows}
+    in_series = {key(n) for n in names(PATCHES / 'series')}
+    assert created == {path for _, path, k in rows if k in in_series}
     assert all((REPO / src).is_file() for src, _, _ in rows)
     assert any(src.endswith('.rs') and src.startswith('rust/') for src, _, _ in rows)
 
@@ -79,3 +80,13 @@ def test_new_file_content():
     assert new_file(section('++x')) == '+x\n'
     assert new_file('diff --git a/f b/f\nnew file mode 100644\nindex 0000000..e69de29\n') == ''
     assert new_file('diff --git a/f b/f\nindex 1..2 100644\n--- a/f\n+++ b/f\n') is None
+
+
+def test_a_prerequisite_source_must_match_every_base(copy):
+    """rust/kernel/kthread.rs is in a prerequisite of both bases: a change to
+    it that is not carried to both patches is drift."""
+    src = copy / 'rust/kernel/kthread.rs'
+    assert series.disagreements() == []
+    src.write_text(src.read_text() + '// changed\n')
+    found = series.disagreements()
+    assert len(found) == 2 and all('rust/kernel/kthread.rs' in f for f in found)
