@@ -29,7 +29,7 @@
 //! See Documentation/arch/powerpc/kernel-threads.rst.
 
 use core::{
-    mem::{offset_of, size_of, MaybeUninit},
+    mem::{offset_of, MaybeUninit},
     ptr::{self, addr_of_mut},
 };
 use kernel::{
@@ -122,7 +122,8 @@ impl NewThread<'_> {
 /// The first frames of a new thread.
 struct NewFrames<'a> {
     /// The register area of the switch frame. Only `nip`, r14 and r15 are
-    /// written; `_switch` reads nothing else of it.
+    /// written; what else `_switch` loads from it (CR, r16-r31) is never
+    /// used, as the shim does not return.
     switch: &'a mut MaybeUninit<bindings::pt_regs>,
     thread: NewThread<'a>,
 }
@@ -244,6 +245,7 @@ const __LOG_PREFIX: &[u8] = b"powerpc_thread_setup\0";
 #[kunit_tests(powerpc_thread_setup_rust)]
 mod tests {
     use super::*;
+    use core::mem::size_of;
 
     /// What the stack holds before the frames are set up: no field of a
     /// frame that is set up takes this value by chance.

@@ -31,7 +31,9 @@
 
 /*
  * tools/testing/selftests/powerpc/user_regs/exec_entry, which checks the
- * registers exec gave it, if the initramfs has it there.
+ * registers exec gave it, if the root filesystem (for built-in tests, the
+ * initramfs) has it there. KUnit cannot run kselftest programs, so this
+ * execs the selftest's own; the selftest runs it too (umh_exec_regs).
  */
 #define EXEC_ENTRY_PATH	"/exec_entry"
 #define MSR_NOT_YET	(MSR_PR | MSR_FP | MSR_VEC | MSR_VSX)
@@ -166,10 +168,10 @@ static void expect_trace_ends_in(struct kunit *test, struct child_report *r,
 /*
  * --- softe ---
  *
- * Thread stacks come zeroed and IRQS_ENABLED is 0, so these end-to-end
- * cases cannot see a missing softe store, only a wrong one; the frame
- * checks below, on poisoned frames, see both. What these add is the whole
- * path: copy_thread() and the shim running for real, up to fn.
+ * IRQS_ENABLED is 0, so no test can see a missing softe store: these see a
+ * wrong value that reaches fn, as the frame checks below do on poisoned
+ * frames. What these add is the whole path: copy_thread() and the shim
+ * running for real, up to fn.
  */
 
 void ppc_kthread_check_user_kthread_softe_enabled(struct kunit *test)
@@ -223,8 +225,8 @@ void ppc_kthread_check_user_kthread_not_user_mode(struct kunit *test)
 EXPORT_SYMBOL_IF_KUNIT(ppc_kthread_check_user_kthread_not_user_mode);
 
 /*
- * Like the softe cases, this sees a wrong value that reaches fn, but not a
- * missing clear of a zeroed stack; the frame checks see that.
+ * This sees a wrong value that reaches fn, but not a missing clear, as
+ * thread stacks come zeroed; the frame checks, on poisoned frames, see it.
  */
 void ppc_kthread_check_user_kthread_regs_zero(struct kunit *test)
 {

@@ -6,17 +6,13 @@
 //!
 //! A [`Thread`] runs a closure once on a new kernel thread. It is created
 //! asleep, optionally bound to a CPU; [`Thread::start`] wakes it, and
-//! [`Thread::stop`], or dropping the handle, stops it with `kthread_stop()`.
+//! [`Thread::stop`], or dropping the handle, stops it with `kthread_stop()`
+//! and gives back the closure's value.
 //!
 //! `kthread_stop()` may come before the thread function ever runs: the
-//! thread then exits with `-EINTR` and the function is never called, so a
-//! C caller cannot tell that exit from a function that returned `-EINTR`.
-//! [`Thread::stop`] tells them apart ([`Exit::NotRun`]), and the closure
-//! that never ran is dropped then.
-//!
-//! A leaked handle never stops its thread, which may then run module code
-//! after the module is gone; as with other deferred work, the module must
-//! stop its threads before it unloads.
+//! thread then exits with `-EINTR` and the function is never called, which a
+//! C caller cannot tell from a function that returned `-EINTR`. Here the
+//! stop returns `None` then, and the closure that never ran is dropped.
 
 use crate::{
     bindings,
@@ -25,21 +21,10 @@ use crate::{
     ffi::{c_int, c_void},
     new_condvar, new_mutex,
     prelude::*,
-    str::CStr,
     sync::{aref::ARef, CondVar, Mutex},
     task::Task,
 };
 use core::cell::UnsafeCell;
-
-/// How a stopped [`Thread`] ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Exit {
-    /// The closure ran and returned this.
-    Returned(i32),
-    /// The thread was stopped before the closure ran; the closure was
-    /// dropped without running.
-    NotRun,
-}
 
 /// Set before `kthread_stop()`, so that a closure can sleep until then.
 #[pin_data]
@@ -62,10 +47,14 @@ impl Stop<'_> {
     /// Sleeps until the owner asks the thread to stop.
     ///
     /// The sleep is interruptible, so that a thread parked here for long
-    /// does not look hung. `kthread_stop()` itself makes a signal pending
-    /// (`TIF_NOTIFY_SIGNAL`), so a wake-up with a signal is a stop if the
-    /// request is there; else this returns `EINTR`, as kernel threads
-    /// ignore signals unless they allow them.
+    /// does not look hung. `kthread_stop()` makes a signal pending
+    /// (`TIF_NOTIFY_SIGNAL`, which stays set), and the stop request comes
+    /// before it, so the wait ends with `Ok(())` then. Kernel threads
+    /// ignore signals unless they allow them; one that does gets `EINTR`
+    /// for a signal that is not a stop.
+    ///
+    /// After a stop, every interruptible sleep of the thread returns at
+    /// once, as for any kernel thread that `kthread_stop()` woke.
     pub fn wait(&self) -> Result {
         let mut requested = self.0.requested.lock();
         while !*requested {
@@ -81,95 +70,115 @@ impl Stop<'_> {
 ///
 /// # Invariants
 ///
-/// Until `kthread_stop()` has returned, only the thread accesses `closure`;
-/// after it, only the owner does.
+/// Until `kthread_stop()` has returned, or if the thread was never
+/// created, only the thread accesses `closure` and `value`; after it, only
+/// the owner does.
 #[pin_data]
-struct Shared<F> {
+struct Shared<F, T> {
     #[pin]
     stop: StopRequest,
     /// Taken by the thread when it starts; still here if it never did.
     closure: UnsafeCell<Option<F>>,
+    /// The closure's value, put here by the thread.
+    value: UnsafeCell<Option<T>>,
 }
 
-// SAFETY: The thread takes `closure` and runs it, so `F` must be `Send`;
-// the invariant keeps the thread and the owner from accessing it at once.
-// The other fields are `Sync`.
-unsafe impl<F: Send> Sync for Shared<F> {}
+// SAFETY: The thread takes `closure` and runs it, and puts `value`, so both
+// types must be `Send`; the invariant keeps the thread and the owner from
+// accessing them at once. The other fields are `Sync`.
+unsafe impl<F: Send, T: Send> Sync for Shared<F, T> {}
 
-/// The thread function of every [`Thread<F>`]: runs the closure in `arg`.
+/// The thread function of every [`Thread<T, F>`]: runs the closure in `arg`.
 ///
 /// # Safety
 ///
-/// `arg` points to a `Shared<F>` that stays valid until the thread exits.
-unsafe extern "C" fn thread_main<F>(arg: *mut c_void) -> c_int
+/// `arg` points to a `Shared<F, T>` that stays valid until the thread exits,
+/// and until then only this thread accesses its `closure` and `value`.
+unsafe extern "C" fn thread_main<T, F>(arg: *mut c_void) -> c_int
 where
-    F: FnOnce(&Stop<'_>) -> i32 + Send + 'static,
+    F: FnOnce(&Stop<'_>) -> T + Send + 'static,
+    T: Send + 'static,
 {
     // SAFETY: By the safety requirements.
-    let shared = unsafe { &*arg.cast::<Shared<F>>() };
-    // SAFETY: `kthread_stop()` cannot return before this thread exits, so
-    // only this thread accesses `closure` (invariant of `Shared`).
+    let shared = unsafe { &*arg.cast::<Shared<F, T>>() };
+    // SAFETY: Only this thread accesses `closure` (safety requirements).
     let Some(closure) = (unsafe { (*shared.closure.get()).take() }) else {
         // kthread() calls its function once; a second call is a bug.
         crate::warn_on!(true);
         return EINVAL.to_errno();
     };
-    closure(&Stop(&shared.stop))
+    let value = closure(&Stop(&shared.stop));
+    // SAFETY: Only this thread accesses `value` (safety requirements).
+    unsafe { *shared.value.get() = Some(value) };
+    0
 }
 
 /// A kernel thread that runs a closure once.
 ///
-/// The closure gets a [`Stop`] and returns the thread's exit code.
+/// The closure gets a [`Stop`]; [`Thread::stop`] returns its value.
+///
+/// # Module unloading
+///
+/// The thread runs the closure's code, which may be a module's: stop every
+/// thread before the module unloads, which dropping the handles does. A
+/// leaked handle (`mem::forget`, a reference cycle) never stops its thread,
+/// which may then run code of an unloaded module. Holding a module
+/// reference would not help: it would keep the module from unloading, so
+/// its exit could never stop the thread. Deferred work has this limit in
+/// general.
+///
+/// # Hung tasks
+///
+/// A new kernel thread sleeps uninterruptibly until it is woken or stopped,
+/// so start or stop a [`Thread`] well within `hung_task_timeout_secs`.
 ///
 /// # Invariants
 ///
-/// `task` is a kernel thread created with [`thread_main::<F>`] and a
-/// pointer to `*shared` as its argument. `kthread_stop()` has been called
-/// on it if and only if `exit` is `Some`.
+/// `task` is a reference to a kernel thread created with
+/// [`thread_main::<T, F>`] and a pointer to `*shared` as its argument, so
+/// `shared` outlives the thread. `kthread_stop()` has been called on it if
+/// and only if `stopped` is true.
 ///
 /// # Examples
 ///
 /// A thread stopped before it runs never runs its closure:
 ///
 /// ```
-/// use kernel::{c_str, kthread::{Exit, Thread}};
+/// use kernel::{c_str, kthread::Thread};
 ///
-/// let thread = Thread::new(c_str!("example"), |_stop| 0)?;
-/// assert_eq!(thread.stop(), Exit::NotRun);
+/// let thread = Thread::new(c_str!("example"), |_stop| 42)?;
+/// assert_eq!(thread.stop(), None);
 /// # Ok::<(), Error>(())
 /// ```
 ///
-/// A thread that works until it is stopped:
+/// A thread that waits for its stop:
 ///
 /// ```
-/// use kernel::{c_str, kthread::{Exit, Thread}};
+/// use kernel::{c_str, kthread::Thread};
 ///
-/// let thread = Thread::new(c_str!("worker"), |stop| {
-///     while !stop.requested() {
-///         // Work, then sleep until stopped.
-///         if stop.wait().is_err() {
-///             return -1;
-///         }
-///     }
-///     7
-/// })?;
+/// let thread = Thread::new(c_str!("waiter"), |stop| stop.wait().map(|()| 7))?;
 /// thread.start();
-/// // `NotRun` if the stop came before the thread was first scheduled.
-/// assert!(matches!(thread.stop(), Exit::Returned(7) | Exit::NotRun));
+/// // `None` if the stop came before the thread first ran.
+/// if let Some(value) = thread.stop() {
+///     assert_eq!(value, Ok(7));
+/// }
 /// # Ok::<(), Error>(())
 /// ```
-pub struct Thread<F>
+#[must_use = "dropping a Thread stops it at once"]
+pub struct Thread<T, F>
 where
-    F: FnOnce(&Stop<'_>) -> i32 + Send + 'static,
+    F: FnOnce(&Stop<'_>) -> T + Send + 'static,
+    T: Send + 'static,
 {
-    shared: Pin<KBox<Shared<F>>>,
+    shared: Pin<KBox<Shared<F, T>>>,
     task: ARef<Task>,
-    exit: Option<Exit>,
+    stopped: bool,
 }
 
-impl<F> Thread<F>
+impl<T, F> Thread<T, F>
 where
-    F: FnOnce(&Stop<'_>) -> i32 + Send + 'static,
+    F: FnOnce(&Stop<'_>) -> T + Send + 'static,
+    T: Send + 'static,
 {
     /// Creates a thread named `name` that runs `closure` once started.
     pub fn new(name: &CStr, closure: F) -> Result<Self> {
@@ -180,16 +189,22 @@ where
                     wake <- new_condvar!(),
                 }),
                 closure: UnsafeCell::new(Some(closure)),
+                value: UnsafeCell::new(None),
             }),
             GFP_KERNEL,
         )?;
-        let arg = (&raw const *shared).cast_mut().cast::<c_void>();
-        // SAFETY: `thread_main::<F>` takes the `Shared<F>` that `arg` points
-        // to, which the handle frees only after `kthread_stop()`, when the
-        // thread has exited. The name is printed with "%s".
+        let arg = core::ptr::from_ref::<Shared<F, T>>(&shared)
+            .cast_mut()
+            .cast::<c_void>();
+        // SAFETY: `thread_main::<T, F>` takes the `Shared<F, T>` that `arg`
+        // points to, which the handle frees only after `kthread_stop()`,
+        // when the thread has exited, and which only the thread accesses
+        // until then. If this fails, no thread runs the function: a thread
+        // that kthreadd creates after `-EINTR` exits without calling it, so
+        // `shared` may be dropped. The name is printed with "%s".
         let task = from_err_ptr(unsafe {
             bindings::kthread_create_on_node(
-                Some(thread_main::<F>),
+                Some(thread_main::<T, F>),
                 arg,
                 bindings::NUMA_NO_NODE,
                 crate::c_str!("%s").as_char_ptr(),
@@ -197,22 +212,27 @@ where
             )
         })?;
         // SAFETY: `Task` is a transparent wrapper of `task_struct`, and a
-        // new kernel thread cannot exit before it is woken or stopped.
+        // new kernel thread cannot exit before it is woken or stopped; the
+        // `ARef` takes a reference, which `kthread_stop()` needs.
         let task: ARef<Task> = unsafe { &*task.cast::<Task>() }.into();
         // INVARIANT: `task` was just created with `shared` and is not stopped.
         Ok(Self {
             shared,
             task,
-            exit: None,
+            stopped: false,
         })
     }
 
-    /// Creates a thread like [`Thread::new`], bound to CPU `cpu`: it runs
-    /// only there, and only while that CPU is online.
+    /// Creates a thread like [`Thread::new`], bound to CPU `cpu`.
+    ///
+    /// The binding holds while `cpu` is online. If it is not when the
+    /// thread is to run, the scheduler moves the thread to another CPU and
+    /// the binding is gone, as for `kthread_bind()` in C.
     pub fn new_on_cpu(cpu: CpuId, name: &CStr, closure: F) -> Result<Self> {
         let thread = Self::new(name, closure)?;
-        // SAFETY: The thread was just created and was never woken, as
-        // `kthread_bind()` requires; `cpu` is a possible CPU.
+        // SAFETY: The thread was just created and never woken, as
+        // `kthread_bind()` requires, and `cpu` is below `nr_cpu_ids`, so its
+        // mask is a valid one.
         unsafe { bindings::kthread_bind(thread.task.as_ptr(), cpu.as_u32()) };
         Ok(thread)
     }
@@ -227,44 +247,45 @@ where
         self.task.wake_up();
     }
 
-    /// Stops the thread, waiting for its closure to return if it runs, and
-    /// says how the thread ended.
-    pub fn stop(mut self) -> Exit {
+    /// Stops the thread, sleeping until its closure returns if it runs, and
+    /// returns the closure's value, or `None` if the stop came before the
+    /// closure ran (it is dropped then, without running).
+    pub fn stop(mut self) -> Option<T> {
         self.stop_once()
     }
 
-    fn stop_once(&mut self) -> Exit {
-        if let Some(exit) = self.exit {
-            return exit;
+    fn stop_once(&mut self) -> Option<T> {
+        if self.stopped {
+            return None;
         }
         *self.shared.stop.requested.lock() = true;
         self.shared.stop.wake.notify_all();
         // SAFETY: `task` is a kernel thread on which `kthread_stop()` was not
         // called yet (invariant), kept from being freed by `self.task`.
-        let code = unsafe { bindings::kthread_stop(self.task.as_ptr()) };
-        // SAFETY: The thread has exited, so only the owner accesses
-        // `closure` now (invariant of `Shared`).
-        let not_run = unsafe { (*self.shared.closure.get()).take() };
-        let exit = match not_run {
-            Some(closure) => {
-                drop(closure);
-                Exit::NotRun
-            }
-            None => Exit::Returned(code),
-        };
+        unsafe { bindings::kthread_stop(self.task.as_ptr()) };
         // INVARIANT: `kthread_stop()` was called.
-        self.exit = Some(exit);
-        exit
+        self.stopped = true;
+        // SAFETY: The thread has exited, so only the owner accesses
+        // `closure` and `value` now (invariant of `Shared`).
+        let (not_run, value) = unsafe {
+            (
+                (*self.shared.closure.get()).take(),
+                (*self.shared.value.get()).take(),
+            )
+        };
+        drop(not_run);
+        value
     }
 }
 
-impl<F> Drop for Thread<F>
+impl<T, F> Drop for Thread<T, F>
 where
-    F: FnOnce(&Stop<'_>) -> i32 + Send + 'static,
+    F: FnOnce(&Stop<'_>) -> T + Send + 'static,
+    T: Send + 'static,
 {
     fn drop(&mut self) {
         // `shared` is freed after this, when the thread is gone.
-        self.stop_once();
+        drop(self.stop_once());
     }
 }
 
@@ -321,11 +342,8 @@ mod tests {
     fn not_run_when_stopped_first() -> Result {
         let flag = Flag::new()?;
         let seen = flag.clone();
-        let thread = Thread::new(c_str!("rust_kt_not_run"), move |_| {
-            seen.raise(1);
-            0
-        })?;
-        assert_eq!(thread.stop(), Exit::NotRun);
+        let thread = Thread::new(c_str!("rust_kt_not_run"), move |_| seen.raise(1))?;
+        assert_eq!(thread.stop(), None);
         assert_eq!(*flag.raised.lock(), None);
         // The closure, and its reference to the flag, were dropped.
         assert!(Arc::into_unique_or_drop(flag).is_some());
@@ -338,32 +356,33 @@ mod tests {
         let seen = flag.clone();
         let thread = Thread::new(c_str!("rust_kt_value"), move |stop| {
             seen.raise(1);
-            match stop.wait() {
-                Ok(()) => 42,
-                Err(e) => e.to_errno(),
-            }
+            stop.wait().map(|()| 42)
         })?;
         thread.start();
         let started = flag.wait();
         // Stopped before any assertion, which would end the test at once.
-        let exit = thread.stop();
+        let value = thread.stop();
         assert_eq!(started, Some(1));
-        assert_eq!(exit, Exit::Returned(42));
+        assert_eq!(value, Some(Ok(42)));
         Ok(())
     }
 
     #[test]
     fn runs_on_its_cpu() -> Result {
-        let cpu = CpuId::current();
+        // Another CPU than this one, where a thread that is not bound would
+        // usually start. This takes that CPU to be online, as it is on the
+        // machines KUnit runs on; a thread bound to an offline CPU is moved.
+        let next = (CpuId::current().as_u32() + 1) % crate::cpu::nr_cpu_ids();
+        let cpu = CpuId::from_u32(next).ok_or(EINVAL)?;
         let flag = Flag::new()?;
         let seen = flag.clone();
         let thread = Thread::new_on_cpu(cpu, c_str!("rust_kt_cpu"), move |_| {
-            seen.raise(CpuId::current().as_u32());
-            0
+            seen.raise(CpuId::current().as_u32())
         })?;
         thread.start();
         let ran_on = flag.wait();
         drop(thread);
+        // Without CPU hotplug during the test, the binding held.
         assert_eq!(ran_on, Some(cpu.as_u32()));
         Ok(())
     }
@@ -376,7 +395,6 @@ mod tests {
             seen.raise(1);
             let _ = stop.wait();
             seen.raise(2);
-            0
         })?;
         thread.start();
         let started = flag.wait();
