@@ -156,7 +156,7 @@ def prerequisite_disagreements(by_path):
     """New files of a prerequisite (kernel::kthread) have a source too: each
     base's copy of that prerequisite must create it as the source has it.
     The prerequisites are made by hand, so a change to the source is
-    carried to them by hand (README.md, "Editing the series")."""
+    carried to them by hand: in each base's tree, then format-patch."""
     found, wanted = [], {}
     for _, path, k in manifest():
         wanted.setdefault(k, []).append(path)

@@ -7,6 +7,10 @@ from harness import PATCHES, configs
 from harness.bases import prereqs_for
 from harness.series import diverged, key, names, patch_paths
 
+# The fields every configuration must have, and nothing else.
+MINIMAL = ('[x]\ndescription = "d"\nqemu_config = "q"\nmachine = "m"\ncross = "c-"\n'
+           'kunitconfigs = []\nsuites = []\n')
+
 
 def test_the_configurations_load_in_file_order():
     loaded = configs.load()
@@ -17,8 +21,7 @@ def test_the_configurations_load_in_file_order():
 
 def test_unknown_field_is_refused(tmp_path):
     f = tmp_path / 'c.toml'
-    f.write_text('[x]\ndescription = "d"\nqemu_config = "q"\nmachine = "m"\ncross = "c-"\n'
-                 'kunitconfigs = []\nsuites = []\nsuits = []\n')
+    f.write_text(MINIMAL + 'suits = []\n')
     with pytest.raises(ValueError, match='unknown fields: suits'):
         configs.load(f)
 
@@ -84,8 +87,7 @@ def test_make_mainline_config_chooses_one():
 def test_unknown_base_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unknown base '6.6.y'"):
         configs.on_base(configs.load(), '6.6.y')
-    head = ('[x]\ndescription = "d"\nqemu_config = "q"\nmachine = "m"\ncross = "c-"\n'
-            'kunitconfigs = []\nsuites = []\n')
+    head = MINIMAL
     f = tmp_path / 'c.toml'
     f.write_text(head + 'in_make_test = ["main"]\n')
     with pytest.raises(ValueError, match='in_make_test: base main is not one of'):
@@ -160,8 +162,7 @@ def test_every_stage_of_a_full_run_has_a_make_rule():
 
 def test_modules_is_a_list_that_goes_with_module_suites(tmp_path):
     f = tmp_path / 'c.toml'
-    head = ('[x]\ndescription = "d"\nqemu_config = "q"\nmachine = "m"\ncross = "c-"\n'
-            'kunitconfigs = []\nsuites = []\n')
+    head = MINIMAL
     f.write_text(head + 'modules = ["a", "b"]\nmodule_suites = ["s"]\n')
     x = configs.load(f)['x']
     assert x.modules == ('a', 'b') and configs.boot_modes(x) == ['load']
