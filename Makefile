@@ -80,7 +80,7 @@ stage = @echo "==> stage $(1)"; start=$$SECONDS; $(2); rc=$$?; \
 	| tee -a $(RESULTS)/times.txt; exit $$rc
 
 .PHONY: all help kunit test test-full setup tree export generate mutants check-series series \
-	apply mainline bad-input harness-tests bench bench-upstream selftests stress clean
+	apply mainline bad-input harness-tests bench bench-llvm bench-upstream selftests stress clean
 
 all: help
 
@@ -138,8 +138,13 @@ check-series: tree
 series:
 	@scripts/submit/submissions.py $(WHERE)
 
+# make bench: GCC on 6.12.y, then LLVM on mainline (LLVM=, default -22, the
+# LLVM of Debian's rustc); bench-llvm the LLVM part alone.
+BENCH_LLVM := $(or $(LLVM),-22)
 bench: tree
-	@scripts/bench/bench.sh $(WHERE)
+	@scripts/bench/bench.sh $(WHERE) --gcc --llvm=$(BENCH_LLVM)
+bench-llvm: setup
+	@scripts/bench/bench.sh $(WHERE) --llvm=$(BENCH_LLVM)
 
 # The kernel's own powerpc benchmarks alone, base against patched, on CONFIG
 # (make bench runs them on the configuration with the bench-upstream role).

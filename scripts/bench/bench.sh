@@ -1,48 +1,110 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make bench (README.md, "make bench"): builds the base, c and rust kernels
-# of the 6.12.y tree, each in a worktree build/bench/NAME/linux (never $tree)
-# with its output in the layout of build/ (NAME/out/CONFIG), so that ccache
-# serves what they share; boots each BOOTS times and runs
-# scripts/bench/report.py. Then the kernel's own benchmarks on the
-# configuration with the bench-upstream role, base against patched
-# (scripts/bench/upstream.sh): the fixes' cost.
-# usage: bench.sh [--build-dir=D] [--tree=T]   (the kernels go under
-#        BUILD_DIR/bench, from the 6.12.y tree T)
+# make bench (README.md, "make bench"): builds a base, a c and a rust
+# kernel with each compiler asked for, each in a worktree
+# build/bench/NAME/linux (never the tree itself) with its output in the
+# layout of build/ (NAME/out/CONFIG), so that ccache serves what they share;
+# boots each BOOTS times and runs scripts/bench/report.py.
+#   --gcc       GCC, from the 6.12.y tree T: NAME is base, c, rust; then the
+#               kernel's own benchmarks on the configuration with the
+#               bench-upstream role, base against patched
+#               (scripts/bench/upstream.sh): the fixes' cost
+#   --llvm=-N   LLVM=-N (clang-N, lld-N), from the mainline tree M, as
+#               RUST_INLINE_HELPERS is mainline's: NAME is llvm-base,
+#               llvm-c, llvm-rust, the last with the C helpers inlined
+# usage: bench.sh [--build-dir=D] [--tree=T] [--mainline-tree=M] [--gcc] [--llvm=-N]
+#        (the kernels go under BUILD_DIR/bench; T defaults to BUILD_DIR/linux,
+#        M to BUILD_DIR/mainline/linux)
 # Make variables read: JOBS, BOOTS (default 2), DEBIAN_MIRROR.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 dir_options "$@"
 set -- "${args[@]}"
 
+usage="usage: bench.sh [--build-dir=D] [--tree=T] [--mainline-tree=M] [--gcc] [--llvm=-N]"
+gcc= llvm= mainline=$build_dir/mainline/linux
+for arg; do
+	case $arg in
+	--gcc) gcc=1 ;;
+	--llvm=*)
+		llvm=${arg#*=}
+		[[ $llvm =~ ^-[0-9]+$ ]] ||
+			die "--llvm takes the version suffix of LLVM=, such as -22, not '$llvm'" ;;
+	--mainline-tree=*) mainline=$(realpath -m "${arg#*=}") ;;
+	*) die "unknown argument '$arg'; $usage" ;;
+	esac
+done
+[ -n "$gcc$llvm" ] || die "nothing to measure: pass --gcc, --llvm=-N or both; $usage"
+boots=${BOOTS:-2}
+[[ $boots =~ ^[1-9][0-9]*$ ]] || die "BOOTS must be a positive number, not '$boots'"
+# The GCC kernels are GCC whatever LLVM= make was given; the LLVM part sets it.
+unset LLVM
 config=$(config_role bench) || exit 1
 cross=$(config_field "$config" cross)
 bench=$build_dir/bench
-boots=${BOOTS:-2}
-[ -d "$tree/.git" ] || die "$tree is not prepared; run make kunit first"
-base=$(python3 "$REPO/scripts/harness/bases.py" "$(kernel_version "$tree")")
-[ "$base" = 6.12.y ] || die "make bench runs on the 6.12.y tree; $tree is $base"
-[ "$(series_py state "$tree")" = current ] ||
-	die "$tree does not have the current series; run make kunit first"
-series=$(git -C "$tree" rev-parse HEAD)
-# commit_before PATCH WHAT: the tree's commit just before the series patch
-# PATCH (its file name without the number); WHAT names it in the error.
-commit_before() {
-	local n
-	n=$(grep -n -- "-$1\$" "$PATCHES/series" | cut -d: -f1) || true
-	[ -n "$n" ] || die "$2 $1 is not in $PATCHES/series"
-	git -C "$tree" rev-list --reverse series-base..HEAD | sed -n "$((n - 1))p"
-}
-# base: the series up to the RFC's first patch, which submissions names.
 rfc=$(awk -F'\t' '$1 == "rfc" { print $3 }' "$PATCHES/submissions")
-before=$(commit_before "$rfc" "the RFC's first patch")
-git -C "$tree" worktree prune
 
-build() {	# build NAME CONFIG KUNITCONFIG...: build/bench/NAME/out/CONFIG
-	local name=$1 cfg=$2
-	shift 2
-	build_kernel "$bench/$name/linux" "$bench/$name/out/$cfg" "$cfg" "$@"
+# check_tree TREE BASE TARGET: TREE is BASE with the current series, or die
+# naming the make target that makes it so.
+check_tree() {
+	local base
+	[ -d "$1/.git" ] || die "$1 is not prepared; run make $3 first"
+	base=$(python3 "$REPO/scripts/harness/bases.py" "$(kernel_version "$1")") || exit 1
+	[ "$base" = "$2" ] || die "make bench builds these kernels from the $2 tree; $1 is $base"
+	[ "$(series_py state "$1")" = current ] ||
+		die "$1 does not have the current series; run make $3 first"
+}
+
+# before_rfc TREE: its commit just before the RFC's first patch (submissions
+# names it); in a current tree the series is the last commits, on either base.
+before_rfc() {
+	local patches=() i
+	mapfile -t patches < <(grep -v -e '^#' -e '^$' "$PATCHES/series")
+	for i in "${!patches[@]}"; do
+		if [ "${patches[$i]#*-}" = "$rfc" ]; then
+			git -C "$1" rev-parse "HEAD~$((${#patches[@]} - i))"
+			return
+		fi
+	done
+	die "the RFC's first patch $rfc is not in $PATCHES/series"
+}
+
+# check_llvm: the tools of LLVM=$llvm, each named by its Debian package, and
+# rustc's LLVM, which RUST_INLINE_HELPERS needs to be the same major.
+check_llvm() {
+	local v=${llvm#-} tool rust_llvm
+	for tool in clang:clang ld.lld:lld llvm-ar:llvm llvm-nm:llvm llvm-objcopy:llvm \
+		    llvm-readelf:llvm llvm-strip:llvm; do
+		command -v "${tool%:*}$llvm" >/dev/null ||
+			die "${tool%:*}$llvm is missing: apt-get install ${tool#*:}$llvm"
+	done
+	compgen -G "/usr/lib/llvm-$v/lib/libclang*.so*" >/dev/null ||
+		die "libclang $v is missing (bindgen needs it with clang$llvm): apt-get install libclang1$llvm"
+	command -v bindgen >/dev/null || die "bindgen is missing (make setup)"
+	rust_llvm=$(rustc --version --verbose | sed -n 's/^LLVM version: \([0-9]*\).*/\1/p')
+	[ "$rust_llvm" = "$v" ] ||
+		die "rustc ($(command -v rustc)) is built on LLVM ${rust_llvm:-unknown}, not $v:" \
+		    "RUST_INLINE_HELPERS needs the same major; pass --llvm=-$rust_llvm"
+}
+
+# llvm_bindgen: run_kunit.py gives bindgen the base's libclang (19 on
+# mainline), which rejects clang-22's flags; with LLVM=-N the bindings must
+# come from libclang N, so a bindgen first in PATH sets it.
+llvm_bindgen() {
+	local real
+	real=$(command -v bindgen)
+	mkdir -p "$bench/llvm-bin"
+	printf '#!/bin/sh\nLIBCLANG_PATH=/usr/lib/llvm-%s/lib exec %s "$@"\n' "${llvm#-}" "$real" \
+		>"$bench/llvm-bin/bindgen"
+	chmod +x "$bench/llvm-bin/bindgen"
+	export PATH=$bench/llvm-bin:$PATH
+}
+
+build() {	# build NAME KUNITCONFIG...: build/bench/NAME/out/CONFIG
+	local name=$1
+	shift
+	build_kernel "$bench/$name/linux" "$bench/$name/out/$config" "$config" "$@"
 }
 
 plugin() {	# the insn-ranges plugin, built against the installed qemu's header
@@ -67,35 +129,75 @@ plugin() {	# the insn-ranges plugin, built against the installed qemu's header
 		die "building the qemu plugin scripts/bench/insn-ranges.c failed"
 }
 
-note "bench: $config kernels of $(git -C "$tree" log -1 --format=%s base)"
-cost=$REPO/kunit/bench/thread_cost.c
-worktree_with "$bench/base/linux" "$before" "$cost"
-worktree_with "$bench/c/linux" "$series" "$cost"
-worktree_with "$bench/rust/linux" "$series" "$cost"
-build base "$config" bench/bench
-build c "$config" bench/bench kunitconfigs/helpers-off
-build rust "$config" bench/bench kunitconfigs/helpers-on
-
-plugin
-mkdir -p "$bench/results"
-for name in base c rust; do
-	out=$bench/$name/out/$config
-	ranges=$(python3 "$REPO/scripts/bench/report.py" ranges "$bench/base/out/$config/vmlinux" \
-		 "$out/vmlinux" "$cross")
-	for run in $(seq "$boots"); do
-		rm -f "$out/insn-ranges-$run.log"
-		python3 "$REPO/scripts/qemu/boot_init.py" --build-dir="$bench/$name" \
-			--tree="$bench/$name/linux" --results-dir="$bench/results" --prefix="bench-$name-" \
-			--qemu_args="-plugin $bench/insn-ranges.so,$ranges -d plugin -D $out/insn-ranges-$run.log" \
-			"$config" bench ||
-			die "the $name kernel's bench boot failed (log: $out/console-bench.log)"
-		mv "$out/console-bench.log" "$out/console-bench-$run.log"
+# kernels LABEL PREFIX RUST-FRAGMENT...: $tree's base, c and rust kernels in
+# $bench/PREFIX{base,c,rust}, booted $boots times each, and report.py's
+# table for the compiler LABEL; rc=1 if the report fails. Not called after
+# || so that set -e holds inside.
+kernels() {
+	local label=$1 prefix=$2 series before name out ranges run start cost fragment option
+	shift 2
+	series=$(git -C "$tree" rev-parse HEAD)
+	before=$(before_rfc "$tree")
+	git -C "$tree" worktree prune
+	note "bench ($label): $config kernels of $(git -C "$tree" log -1 --format=%s base)"
+	cost=$REPO/kunit/bench/thread_cost.c
+	worktree_with "$bench/${prefix}base/linux" "$before" "$cost"
+	worktree_with "$bench/${prefix}c/linux" "$series" "$cost"
+	worktree_with "$bench/${prefix}rust/linux" "$series" "$cost"
+	build "${prefix}base" bench/bench
+	build "${prefix}c" bench/bench kunitconfigs/helpers-off
+	build "${prefix}rust" bench/bench kunitconfigs/helpers-on "$@"
+	# Kconfig drops an option whose dependencies fail without a word.
+	for fragment; do
+		for option in $(grep -o '^CONFIG_[A-Z0-9_]*=y' "$REPO/kunit/$fragment.kunitconfig"); do
+			grep -qx "$option" "$bench/${prefix}rust/out/$config/.config" ||
+				die "$option did not take in $bench/${prefix}rust/out/$config/.config" \
+				    "(kunit/$fragment.kunitconfig): its dependencies are not met"
+		done
 	done
-done
-echo
+
+	plugin
+	mkdir -p "$bench/results"
+	for name in base c rust; do
+		name=$prefix$name
+		out=$bench/$name/out/$config
+		ranges=$(python3 "$REPO/scripts/bench/report.py" ranges "$bench/${prefix}base/out/$config/vmlinux" \
+			 "$out/vmlinux" "$cross")
+		for run in $(seq "$boots"); do
+			rm -f "$out/insn-ranges-$run.log"
+			start=$SECONDS
+			python3 "$REPO/scripts/qemu/boot_init.py" --build-dir="$bench/$name" \
+				--tree="$bench/$name/linux" --results-dir="$bench/results" --prefix="bench-$name-" \
+				--qemu_args="-plugin $bench/insn-ranges.so,$ranges -d plugin -D $out/insn-ranges-$run.log" \
+				"$config" bench ||
+				die "the $name kernel's bench boot failed (log: $out/console-bench.log)"
+			mv "$out/console-bench.log" "$out/console-bench-$run.log"
+			note "$name boot $run took $((SECONDS - start)) s"
+		done
+	done
+	echo
+	python3 "$REPO/scripts/bench/report.py" --compiler="$label" "$bench" "$config" "$cross" "$boots" ||
+		rc=1
+}
+
+# Every tree and tool is checked before the first build.
+[ -z "$gcc" ] || check_tree "$tree" 6.12.y kunit
+if [ -n "$llvm" ]; then
+	check_tree "$mainline" mainline mainline
+	check_llvm
+fi
 rc=0
-python3 "$REPO/scripts/bench/report.py" "$bench" "$config" "$cross" "$boots" || rc=1
-echo
-"$REPO/scripts/bench/upstream.sh" --build-dir="$build_dir" --tree="$tree" \
-	"$(config_role bench-upstream)" "$boots" || rc=1
+if [ -n "$gcc" ]; then
+	kernels GCC ""
+	echo
+	"$REPO/scripts/bench/upstream.sh" --build-dir="$build_dir" --tree="$tree" \
+		"$(config_role bench-upstream)" "$boots" || rc=1
+fi
+if [ -n "$llvm" ]; then
+	[ -z "$gcc" ] || echo
+	tree=$mainline
+	llvm_bindgen
+	export LLVM=$llvm
+	kernels LLVM llvm- bench/inline-helpers
+fi
 exit $rc

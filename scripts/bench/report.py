@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 """The make bench table: what thread set-up costs on each bench kernel.
 
-usage: report.py BENCH_DIR CONFIG CROSS_COMPILE RUNS
+usage: report.py [--compiler=GCC|LLVM] BENCH_DIR CONFIG CROSS_COMPILE RUNS
        report.py ranges BASE_VMLINUX VMLINUX CROSS_COMPILE
 
-Reads the bench kernels' vmlinux and boot logs under BENCH_DIR, prints the
-tables, writes BENCH_DIR/bench.json; exits 1 if a boot gave no figures or two
-boots disagree. "ranges" prints the insn-ranges.c plugin's arguments for a
-kernel. README.md, "make bench", explains the figures.
+Reads the bench kernels' vmlinux and boot logs under BENCH_DIR (GCC's in
+base, c and rust, LLVM's in llvm-base, llvm-c and llvm-rust), prints the
+tables, writes BENCH_DIR/bench.json (bench-llvm.json); exits 1 if a boot
+gave no figures or two boots disagree. The LLVM lines say so; GCC's are
+unlabelled, as submissions.py and README.md read them. "ranges" prints the
+insn-ranges.c plugin's arguments for a kernel. README.md, "make bench",
+explains the figures.
 """
 
 import json
@@ -34,6 +37,10 @@ SETUP_ROWS = ('kthread', 'umh')
 # The ratio columns of the tables, with their widths.
 RATIOS = (('c/base', 8), ('rust/base', 9), ('rust/c', 8))
 ENTRY = 'copy_thread'
+# The Rust set-up's C helper: LLVM with RUST_INLINE_HELPERS inlines it.
+HELPER = 'rust_helper_ppc_function_entry'
+# {compiler: (prefix of its kernels' directories, JSON, label of its lines)}
+COMPILERS = {'GCC': ('', 'bench.json', ''), 'LLVM': ('llvm-', 'bench-llvm.json', 'LLVM ')}
 MARK = 'thread_cost_mark'
 MARK_LINE = re.compile(r'^insn_ranges: mark((?: [\w.]+=\d+)+)$', re.M)
 CALL = re.compile(r'\tbl\s+[0-9a-f]+ <([\w.]+)(?:\+0x[0-9a-f]+)?>')
@@ -52,12 +59,17 @@ def symbols(vmlinux, cross):
     return found
 
 
-def callees(vmlinux, cross, function):
-    """The functions that function calls (bl), in order, once each."""
+def calls(vmlinux, cross, function):
+    """The functions that function calls (bl), in order, each time."""
     out = output(f'{cross}objdump', '-d', '--no-show-raw-insn', f'--disassemble={function}',
                  str(vmlinux))
     # A call to a local label of the function itself is a branch, not a call.
-    return list(dict.fromkeys(name for name in CALL.findall(out) if name != function))
+    return [name for name in CALL.findall(out) if name != function]
+
+
+def callees(vmlinux, cross, function):
+    """The functions that function calls (bl), in order, once each."""
+    return list(dict.fromkeys(calls(vmlinux, cross, function)))
 
 
 def static_cost(vmlinux, cross, base_calls):
@@ -70,9 +82,11 @@ def static_cost(vmlinux, cross, base_calls):
                 functions.append(name)
                 todo.append(name)
     parts = {f: found[f][1] for f in functions}
+    # Inlined, the helper is called from nowhere in the set-up.
+    helper_calls = sum(calls(vmlinux, cross, f).count(HELPER) for f in functions)
     return {'functions': parts, 'bytes': sum(parts.values()),
             'instructions': sum(parts.values()) // 4,
-            'calls_added': functions[1:]}
+            'calls_added': functions[1:], 'helper_calls': helper_calls}
 
 
 def plugin_args(base_vmlinux, vmlinux, cross):
@@ -145,16 +159,24 @@ def ratio_table(title, report, part, unit):
 
 
 def main(argv):
+    compiler = 'GCC'
+    if argv[1:2] and argv[1].startswith('--compiler='):
+        compiler = argv.pop(1).split('=', 1)[1]
+        if compiler not in COMPILERS:
+            sys.exit(f'error: --compiler takes {" or ".join(COMPILERS)}, not "{compiler}"')
     if len(argv) != 5:
         sys.exit(__doc__.split('\n\n')[1])
     if argv[1] == 'ranges':
         print(plugin_args(Path(argv[2]), Path(argv[3]), argv[4]))
         return 0
+    if not argv[4].isdigit() or int(argv[4]) < 1:
+        sys.exit(f'error: RUNS must be a positive number, not "{argv[4]}"')
     bench, config, cross, runs = Path(argv[1]), argv[2], argv[3], int(argv[4])
-    outs = {k: bench / k / 'out' / config for k in KERNELS}
+    prefix, json_name, label = COMPILERS[compiler]
+    outs = {k: bench / f'{prefix}{k}' / 'out' / config for k in KERNELS}
     for k, out in outs.items():
         if not (out / 'vmlinux').is_file():
-            sys.exit(f'error: {out / "vmlinux"} missing: make bench builds the {k} kernel')
+            sys.exit(f'error: {out / "vmlinux"} missing: make bench builds the {prefix}{k} kernel')
     base_calls = set(callees(outs['base'] / 'vmlinux', cross, ENTRY))
     report = {}
     for k, what in KERNELS.items():
@@ -165,12 +187,14 @@ def main(argv):
                      'setup': setup_cost(outs[k], runs, blocks),
                      'dynamic': dynamic}
 
-    print(f'==> static cost of thread set-up ({config}, from vmlinux)')
+    print(f'==> static cost of thread set-up ({config}, {compiler}, from vmlinux)')
     for k, r in report.items():
         st = r['static']
         added = ''.join(f', {f} {n} B' for f, n in st['functions'].items() if f != ENTRY)
         print(f'  {k:<5} {st["bytes"]:5d} bytes {st["instructions"]:4d} instructions: '
               f'{ENTRY} {st["functions"][ENTRY]} B{added}')
+    print(f'  bl {HELPER} in the set-up: '
+          + ', '.join(f'{k} {r["static"]["helper_calls"]}' for k, r in report.items()))
     print()
     setup = ratio_table(
         f'==> instructions executed in those functions per cycle (qemu plugin, {runs} boots)',
@@ -201,14 +225,17 @@ def main(argv):
         print(f'  {ROWS[row]}: rust/c {cycle[row]["rust/c"]:.5f}, rust/base '
               f'{cycle[row]["rust/base"]:.5f} of a whole cycle, from the exact set-up difference')
     final = {q: max(setup[row][q] for row in SETUP_ROWS) for q in ('rust/c', 'rust/base')}
-    (bench / 'bench.json').write_text(json.dumps(
-        {'config': config, 'boots': runs, 'kernels': report,
+    (bench / json_name).write_text(json.dumps(
+        {'config': config, 'compiler': compiler, 'boots': runs, 'kernels': report,
          'ratios': {'setup': setup, 'whole': whole, 'cycle_from_setup': cycle},
          'thread_setup_ratio': final, 'repeatable': not unstable}, indent=2) + '\n')
-    print(f'  JSON: {bench / "bench.json"}')
+    print(f'  JSON: {bench / json_name}')
     print('  (thread-setup ratio: set-up instructions per cycle, the larger of rows (a) and (b))')
-    print(f'rust/c thread-setup instruction ratio: {final["rust/c"]:.4f}')
-    print(f'rust/base thread-setup instruction ratio: {final["rust/base"]:.4f}')
+    print(f'{label}rust/c thread-setup instruction ratio: {final["rust/c"]:.4f}')
+    print(f'{label}rust/base thread-setup instruction ratio: {final["rust/base"]:.4f}')
+    n = report['rust']['static']['helper_calls']
+    print(f'{label}rust kernel: {n} bl to {HELPER} in the set-up'
+          + (' (inlined)' if n == 0 else ''))
     return 1 if unstable else 0
 
 

@@ -217,6 +217,12 @@ expect config-not-on-base "ppc32-rust builds only on mainline, and .* is 6.12.y"
 
 note "make bench without its tree or its kernels"
 expect bench-no-tree 'is not prepared; run make kunit first' \
+	"$REPO/scripts/bench/bench.sh" --build-dir="$tmp/empty-build" --gcc
+expect bench-no-mainline 'mainline/linux is not prepared; run make mainline first' \
+	"$REPO/scripts/bench/bench.sh" --build-dir="$tmp/empty-build" --llvm=-22
+expect bench-bad-llvm "takes the version suffix of LLVM=, such as -22, not '1'" \
+	"$REPO/scripts/bench/bench.sh" --build-dir="$tmp/empty-build" --llvm=1
+expect bench-nothing 'nothing to measure: pass --gcc, --llvm=-N or both' \
 	"$REPO/scripts/bench/bench.sh" --build-dir="$tmp/empty-build"
 expect bench-no-kernels 'vmlinux missing: make bench builds the base kernel' \
 	python3 "$REPO/scripts/bench/report.py" "$tmp/empty-build" ppc64le-rust powerpc64le-linux-gnu- 2

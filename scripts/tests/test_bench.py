@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """make bench: the boot verdict and the report's reading of the counts."""
+import json
+from pathlib import Path
+
 import pytest
 
 from bench import report, upstream
@@ -152,3 +155,83 @@ def test_per_second_counts_may_move_a_little_between_boots(tmp_path, capsys):
     f.write_text(text.replace('fork --vfork --timeout=3 0: exited 0: 1000 1200 1250',
                               'fork --vfork --timeout=3 0: exited 0: 1000 1200 1300'))
     assert upstream.main(['upstream.py', str(results), 'ppc32', '2']) == 1
+
+
+# Three kernels' vmlinux as nm and objdump see them: base sets up inline,
+# c and rust call a set-up function, rust's calls the C helper twice unless
+# it was inlined.
+CALLS = {'base': {'copy_thread': ['memset']},
+         'c': {'copy_thread': ['memset', 'ppc_setup_c']},
+         'rust': {'copy_thread': ['memset', 'ppc_setup_rust'],
+                  'ppc_setup_rust': [report.HELPER, report.HELPER]}}
+
+
+def fake_kernels(tmp_path, monkeypatch, prefix, inlined=False):
+    """report.main()'s input for the kernels BENCH_DIR/PREFIX{base,c,rust}:
+    one boot each, set-up counts base 80, c 100, rust 120 per kthread cycle."""
+    calls = {k: dict(v) for k, v in CALLS.items()}
+    if inlined:
+        calls['rust']['ppc_setup_rust'] = []
+    setup = {'base': 80, 'c': 100, 'rust': 120}
+    for k in calls:
+        out = tmp_path / f'{prefix}{k}' / 'out' / 'ppc64le-rust'
+        out.mkdir(parents=True)
+        (out / 'vmlinux').write_text(k)
+        (out / 'console-bench-1.log').write_text(RUN.format(k=60000000))
+        # One block per row: two marks each, kthread 2000 cycles.
+        marks = [0, setup[k] * 2000, 10**7, 10**7 + 100, 2 * 10**7, 2 * 10**7 + 100]
+        (out / 'insn-ranges-1.log').write_text(''.join(
+            f'insn_ranges: mark copy_thread={m}\n' for m in marks))
+
+    def output(tool, *args):
+        kernel = calls[Path(args[-1]).read_text()]
+        if tool.endswith('nm'):
+            names = {n for f, c in kernel.items() for n in [f, *c]} | {report.MARK}
+            return ''.join(f'c00000000000{i:04x} 0000000000000040 T {n}\n'
+                           for i, n in enumerate(sorted(names)))
+        function = args[-2].split('=', 1)[1]
+        return ''.join(f'c000000000000000:\tbl      c000000000001000 <{n}>\n'
+                       for n in kernel.get(function, []))
+    monkeypatch.setattr(report, 'output', output)
+    return tmp_path
+
+
+def test_llvm_report_reads_its_own_kernels_and_labels_its_lines(tmp_path, monkeypatch, capsys):
+    bench = fake_kernels(tmp_path, monkeypatch, 'llvm-', inlined=True)
+    rc = report.main(['report.py', '--compiler=LLVM', str(bench), 'ppc64le-rust',
+                      'powerpc64le-linux-gnu-', '1'])
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert 'LLVM rust/c thread-setup instruction ratio: 1.2000' in out.splitlines()
+    assert 'LLVM rust/base thread-setup instruction ratio: 1.5000' in out.splitlines()
+    assert f'LLVM rust kernel: 0 bl to {report.HELPER} in the set-up (inlined)' in out
+    # GCC's figures, which submissions.py reads, are left alone.
+    assert (bench / 'bench-llvm.json').is_file() and not (bench / 'bench.json').exists()
+    assert json.loads((bench / 'bench-llvm.json').read_text())['compiler'] == 'LLVM'
+
+
+def test_gcc_report_keeps_its_lines_and_counts_the_helper_calls(tmp_path, monkeypatch, capsys):
+    bench = fake_kernels(tmp_path, monkeypatch, '')
+    assert report.main(['report.py', str(bench), 'ppc64le-rust', 'powerpc64le-linux-gnu-', '1']) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert 'rust/c thread-setup instruction ratio: 1.2000' in lines
+    assert f'rust kernel: 2 bl to {report.HELPER} in the set-up' in lines
+    assert f'  bl {report.HELPER} in the set-up: base 0, c 0, rust 2' in lines
+    kernels = json.loads((bench / 'bench.json').read_text())['kernels']
+    assert kernels['rust']['static']['helper_calls'] == 2
+
+
+def test_llvm_report_without_llvm_kernels_names_them(tmp_path, monkeypatch):
+    bench = fake_kernels(tmp_path, monkeypatch, '')
+    with pytest.raises(SystemExit, match='llvm-base/out/ppc64le-rust/vmlinux missing: make bench '
+                                         'builds the llvm-base kernel'):
+        report.main(['report.py', '--compiler=LLVM', str(bench), 'ppc64le-rust', 'x-', '1'])
+
+
+@pytest.mark.parametrize('args, error', [
+    (['--compiler=clang', 'b', 'ppc64le-rust', 'x-', '1'], '--compiler takes GCC or LLVM, not "clang"'),
+    (['b', 'ppc64le-rust', 'x-', 'two'], 'RUNS must be a positive number, not "two"'),
+])
+def test_report_bad_arguments(args, error):
+    with pytest.raises(SystemExit, match=error):
+        report.main(['report.py', *args])
