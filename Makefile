@@ -183,8 +183,8 @@ stage/harness-tests:
 	$(call stage,harness-tests,$(RECORD) harness-tests python3 -m pytest -q scripts/tests)
 $(addprefix stage/,$(CONFIGS)): stage/%:
 	$(call stage,$*,scripts/qemu/run_kunit.py $(DIRS) $*)
-stage/%-oops: stage/%
-	$(call stage,$*-oops,scripts/qemu/run_kunit.py $(DIRS) $* oops)
+stage/%-lkdtm: stage/%
+	$(call stage,$*-lkdtm,scripts/qemu/boot_init.py $(DIRS) $* lkdtm)
 stage/%-init: stage/%
 	$(call stage,$*-init,scripts/qemu/boot_init.py $(DIRS) $* init)
 stage/%-user-regs: stage/%

@@ -11,6 +11,8 @@
 #                            test module (boot_init.py CONFIG load)
 #   /ctr_probe               kunit/kaslr/ctr_probe.c, what CTR gives away after
 #                            getpid() (boot_init.py CONFIG kaslr[-before])
+#   /provoke_crash           kunit/lkdtm/provoke_crash.c, writes an LKDTM crash
+#                            type to provoke-crash (boot_init.py CONFIG lkdtm)
 #   /compat/user_regs, /compat/exec_entry  the selftest again, 32-bit, with
 #                            COMPAT_CROSS: compat tasks of a 64-bit kernel
 # Files are only rewritten when their content changes, so the kernel build
@@ -51,7 +53,7 @@ if [ -n "$compat" ]; then
 fi
 
 for src in bench/thread_cost_init stress/stress_init module/module_init \
-	   kaslr/ctr_probe; do
+	   kaslr/ctr_probe lkdtm/provoke_crash; do
 	prog=$(basename "$src")
 	"${cross}gcc" -static -O2 -Wall -Wextra -Werror \
 		-o "$out/$prog.new" "$REPO/kunit/$src.c"
@@ -70,6 +72,7 @@ file /thread_cost_init $out/thread_cost_init 0755 0 0
 file /stress_init $out/stress_init 0755 0 0
 file /module_init $out/module_init 0755 0 0
 file /ctr_probe $out/ctr_probe 0755 0 0
+file /provoke_crash $out/provoke_crash 0755 0 0
 LIST
 [ -z "$compat" ] || cat >>"$out/list.new" <<LIST
 dir /compat 0755 0 0

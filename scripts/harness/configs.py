@@ -169,7 +169,7 @@ def boot_modes(config, before=False):
         if config.compat else []
     if before:
         return ['user-regs-before'] + compat + kaslr
-    return (['load'] if config.modules else ['init', 'user-regs']) + compat + kaslr
+    return (['load'] if config.modules else ['init', 'user-regs']) + ['lkdtm'] + compat + kaslr
 
 
 def stages(prefix='', configs=None):
@@ -182,7 +182,7 @@ def stages(prefix='', configs=None):
         p = prefix + c.name
         if mainline and c.before:
             names += [f'{p}-before'] + [f'{p}-{m}' for m in boot_modes(c, before=True)]
-        names += [p, f'{p}-oops'] + [f'{p}-{m}' for m in boot_modes(c)]
+        names += [p] + [f'{p}-{m}' for m in boot_modes(c)]
     return names
 
 

@@ -27,6 +27,9 @@ usage: boot_init.py [--build-dir=D] [--tree=T] [--results-dir=R] [--prefix=P] [-
                     run-time address in CTR, off its System.map address by
                     a KASLR offset that differs between two boots
   kaslr             with them, /ctr_probe finds 0 in CTR
+  lkdtm             /provoke_crash writes LKDTM's PPC_KTHREAD_RETURN to
+                    provoke-crash: the returning kernel thread must hit the
+                    trap in start_kernel_thread, and the kernel go on
 The options are run_kunit.py's: the kernel is BUILD_DIR/out/CONFIG's, --tree
 the kernel tree it was built from (its kunit.py), and the verdict is also
 kept in RESULTS_DIR/<stage>.txt, for make series.
@@ -57,10 +60,11 @@ MODES = {
     'upstream': ('/upstream_init', *BENCH),
     'kselftest': ('/init', [], []),
     'stress': ('/stress_init', ['-smp', '4', '-m', '2048'], []),
-    # Built-in suites run at boot too, but for the one that oopses.
-    'load': ('/module_init', [], ['kunit.enable=1', 'kunit.filter=module!=kthread_return_kunit']),
+    # Built-in suites run at boot too.
+    'load': ('/module_init', [], ['kunit.enable=1']),
     'kaslr-before': ('/ctr_probe', [], []),
     'kaslr': ('/ctr_probe', [], []),
+    'lkdtm': ('/provoke_crash', [], ['crashtype=PPC_KTHREAD_RETURN']),
 }
 # Boots of kaslr-before, until two of them show different offsets (the
 # chance of a third with the same offset again is small: 1 in 8 or less).

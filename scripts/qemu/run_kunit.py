@@ -4,12 +4,10 @@
 under qemu, and judge the run (verdict/judge_kunit.py).
 
 usage: run_kunit.py [--build-dir=D] [--tree=T] [--results-dir=R] [--prefix=P] [--timeout=S]
-                    [--kernel_args=A]... [--qemu_args=A]... CONFIG [suites|oops|before]
+                    [--kernel_args=A]... [--qemu_args=A]... CONFIG [suites|before]
        run_kunit.py build [--tree=T] KERNEL_TREE OUT CONFIG FRAGMENT...
 
-  suites  every suite but the oopsing one (default)
-  oops    powerpc_kthread_return alone, on the kernel "suites" built: it
-          passes only if the BUG report names the shim
+  suites  the configuration's suites (default)
   before  the suites on a tree without the leak fixes: the configuration's
           before_fails must fail, naming the register, and the rest pass
           (with before_passes, all of them pass)
@@ -37,9 +35,6 @@ from verdict import judge_kunit
 
 ENV = os.environ
 LLVM = ENV.get('LLVM', '')
-# The BUG must come from the trap in the shim (64-bit, 32-bit).
-SHIM_BUG = (r'kernel BUG at arch/powerpc/kernel/(interrupt_64|entry_32)\.S',
-            r'NIP.*start_kernel_thread\+')
 ERROR = re.compile(r'ERROR|error:|Error|Missing')
 
 
@@ -106,34 +101,25 @@ def run(name, mode, opts):
     args += [f'--qemu_args={a}' for a in opts.qemu_args]
     criteria = {'suites': config.suites, 'allow_skip': config.allow_skip,
                 'filter_glob': ENV.get('SUITE', '')}
-    if mode == 'oops':
-        if not (out / 'vmlinux').is_file():
-            raise ValueError(f'{out}/vmlinux missing: run the suites of {name} first')
-        stage, command, log, json = f'{stage}-oops', 'exec', 'console-oops.log', 'oops.json'
-        args.append('powerpc_kthread_return')
-        criteria = {'suites': ['powerpc_kthread_return'], 'log_must_match': SHIM_BUG}
-        print(f'==> {stage}: a returning kthread must hit the trap in start_kernel_thread')
-    elif mode in ('suites', 'before'):
-        args += build_args(config, out, [REPO / 'kunit/kunitconfigs' / f'{k}.kunitconfig'
-                                         for k in config.kunitconfigs], where.tree)
-        args += ['--filter', 'module!=kthread_return_kunit']
-        if ENV.get('SUITE'):
-            args.append(ENV['SUITE'])
-        command, log, json = 'run', 'console.log', 'kunit.json'
-        print(f'==> {stage}: {config.description} on qemu {config.machine} (build: {out})')
-        if mode == 'before':
-            if not config.before:
-                raise ValueError(f'{name} has neither before_fails nor before_passes: '
-                                 'no "before" kernel to judge')
-            stage, log, json = f'{stage}-before', 'console-before.log', 'kunit-before.json'
-            if config.before_fails:
-                criteria.update(must_fail=config.before_fails,
-                                log_must_match=['exec_entry: ' + judge_kunit.LEAK.pattern])
-                print(f'==> {stage}: without the leak fixes, {" ".join(config.before_fails)} '
-                      'must fail')
-            else:
-                print(f'==> {stage}: without the leak fixes, everything must pass: '
-                      'this kernel has no leak')
+    args += build_args(config, out, [REPO / 'kunit/kunitconfigs' / f'{k}.kunitconfig'
+                                     for k in config.kunitconfigs], where.tree)
+    if ENV.get('SUITE'):
+        args.append(ENV['SUITE'])
+    command, log, json = 'run', 'console.log', 'kunit.json'
+    print(f'==> {stage}: {config.description} on qemu {config.machine} (build: {out})')
+    if mode == 'before':
+        if not config.before:
+            raise ValueError(f'{name} has neither before_fails nor before_passes: '
+                             'no "before" kernel to judge')
+        stage, log, json = f'{stage}-before', 'console-before.log', 'kunit-before.json'
+        if config.before_fails:
+            criteria.update(must_fail=config.before_fails,
+                            log_must_match=['exec_entry: ' + judge_kunit.LEAK.pattern])
+            print(f'==> {stage}: without the leak fixes, {" ".join(config.before_fails)} '
+                  'must fail')
+        else:
+            print(f'==> {stage}: without the leak fixes, everything must pass: '
+                  'this kernel has no leak')
     log, json, output = out / log, out / json, out / f'kunit-{mode}.out'
     json.unlink(missing_ok=True)
     start = time.monotonic()
@@ -158,7 +144,7 @@ def main(argv):
         opts = parser.parse_args(argv[2:])
         return build(Path(opts.kernel_tree).resolve(), Path(opts.out).resolve(), opts.config,
                      opts.fragments, dirs_of(opts).tree)
-    opts = boot_args(argv, __doc__, ('suites', 'oops', 'before'))
+    opts = boot_args(argv, __doc__, ('suites', 'before'))
     return 0 if run(opts.config, opts.mode, opts) else 1
 
 

@@ -193,10 +193,10 @@ def rfc_matrix(found, evidence):
         for c in configs.on_base(configs.load(), base).values():
             p = prefix + c.name
             body.append([f'{base}, {c.description}', verdict(found, p, evidence),
-                         verdict(found, p + '-oops', evidence),
+                         verdict(found, p + '-lkdtm', evidence),
                          verdict(found, p + '-load', evidence) if c.modules else '-'])
     machines = '; '.join(f'{c.name}: {c.machine}' for c in configs.load().values())
-    return (table(['base, configuration', 'KUnit p/f/s', 'oops test', 'module load'], body)
+    return (table(['base, configuration', 'KUnit p/f/s', 'LKDTM PPC_KTHREAD_RETURN', 'module load'], body)
             + f'\n\nqemu machines: {machines}.')
 
 

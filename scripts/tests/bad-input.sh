@@ -244,13 +244,12 @@ expect missing-tool 'apt-get install gcc-powerpc64le-linux-gnu' \
 
 if [ -f "$build_dir/out/ppc64le-rust/vmlinux" ]; then
 	note "a hanging qemu and a panicking kernel (on the built primary kernel)"
-	expect qemu-hang 'ppc64le-rust-oops: FAIL' "$REPO/scripts/qemu/run_kunit.py" \
-		--build-dir="$build_dir" --tree="$tree" --results-dir="$tmp/r" --timeout=15 --qemu_args=-S ppc64le-rust oops
-	# Panic on the oops's taint (TAINT_DIE), not with oops=panic: the test
-	# skips under panic_on_oops, so that it never panics a real machine.
-	expect kernel-panic 'ppc64le-rust-oops: FAIL' "$REPO/scripts/qemu/run_kunit.py" \
-		--build-dir="$build_dir" --tree="$tree" --results-dir="$tmp/r" --timeout=60 --kernel_args=panic_on_taint=0x80 ppc64le-rust oops
-	if grep -q 'Kernel panic' "$build_dir/out/ppc64le-rust/console-oops.log"; then
+	expect qemu-hang 'ppc64le-rust: FAIL' "$REPO/scripts/qemu/run_kunit.py" \
+		--build-dir="$build_dir" --tree="$tree" --results-dir="$tmp/r" --timeout=15 --qemu_args=-S ppc64le-rust
+	# LKDTM's returning kernel thread oopses; panic on the oops's taint.
+	expect kernel-panic 'ppc64le-rust-lkdtm: FAIL' "$REPO/scripts/qemu/boot_init.py" \
+		--build-dir="$build_dir" --tree="$tree" --results-dir="$tmp/r" --timeout=60 --kernel_args=panic_on_taint=0x80 ppc64le-rust lkdtm
+	if grep -q 'Kernel panic' "$build_dir/out/ppc64le-rust/console-lkdtm.log"; then
 		passed=$((passed + 1)); echo "  PASS panic-log-kept: console log has the panic"
 	else
 		failed=$((failed + 1)); echo "  FAIL panic-log-kept: no panic in the console log"

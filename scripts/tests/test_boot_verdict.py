@@ -150,3 +150,26 @@ def test_where_a_script_works_is_on_its_command_line(tmp_path):
                                                str(tmp_path / 'r')]))
     assert (where.tree, where.results) == (tmp_path / 't', tmp_path / 'r')
     assert harness.dirs_of(parser.parse_args([])).build == harness.DEFAULT_BUILD
+
+
+def test_lkdtm_kthread_return(data):
+    text = (data / 'ppc64le-lkdtm.log').read_text()
+    judge = lambda t: boot_init.judge('lkdtm', '/provoke_crash', t)  # noqa: E731
+    passed, failed, what = judge(text)
+    assert (passed, failed) == (1, 0), what
+    # ppc32's shim is in entry_32.S; without BUGVERBOSE the BUG names the symbol.
+    assert judge(text.replace('interrupt_64.S:790', 'entry_32.S:232'))[1] == 0
+    assert judge(text.replace('arch/powerpc/kernel/interrupt_64.S:790!',
+                              'start_kernel_thread+0x14/0x18 [verbose debug info '
+                              'unavailable]'))[1] == 0
+    # A thread that exited normally, a BUG elsewhere, a second splat.
+    ok = 'lkdtm: ok: returning kernel thread 37 killed by SIGTRAP'
+    assert ok in text
+    bad = [text.replace(ok, 'lkdtm: FAIL: the thread function never ran'),
+           text.replace('NIP [c00000000000da58] start_kernel_thread+0x14/0x18',
+                        'NIP [c00000000000da58] schedule_tail+0x14/0x18'),
+           text.replace('Comm: lkdtm_kt_return', 'Comm: provoke_crash'),
+           text + '\nWARNING: CPU: 0 PID: 37 at kernel/exit.c:900 do_exit+0x1/0x2\n']
+    for t in bad:
+        assert judge(t)[1] == 1
+    assert 'no "ok:" from LKDTM' in judge(text.replace(ok, ''))[2]

@@ -41,7 +41,7 @@ def test_stages_follow_the_fields():
     for c in loaded.values():
         assert (f'mainline-{c.name}-before' in mainline) == (bool(c.before_fails)
                                                              or c.before_passes)
-        assert f'{c.name}-oops' in plain
+        assert f'{c.name}-lkdtm' in plain
 
 
 def test_a_kernel_that_never_leaked_gets_a_before_row_that_must_pass(tmp_path):
@@ -165,7 +165,7 @@ def test_modules_is_a_list_that_goes_with_module_suites(tmp_path):
     head = MINIMAL
     f.write_text(head + 'modules = ["a", "b"]\nmodule_suites = ["s"]\n')
     x = configs.load(f)['x']
-    assert x.modules == ('a', 'b') and configs.boot_modes(x) == ['load']
+    assert x.modules == ('a', 'b') and configs.boot_modes(x) == ['load', 'lkdtm']
     f.write_text(head + 'modules = "a"\nmodule_suites = ["s"]\n')
     with pytest.raises(ValueError, match=r'\[x\]: modules must be a list'):
         configs.load(f)

@@ -43,7 +43,7 @@ def test_an_edited_source_is_a_disagreement(copy):
     with open(copy / 'rust/thread_setup.rs', 'a') as f:
         f.write('// an edit\n')
     assert series.disagreements() == [
-        'rust/thread_setup.rs and 0007-powerpc-Set-up-kernel-thread-frames-in-Rust.patch differ']
+        'rust/thread_setup.rs and 0008-powerpc-Set-up-kernel-thread-frames-in-Rust.patch differ']
 
 
 def test_an_edited_message_is_a_disagreement(copy):

@@ -75,7 +75,6 @@ for c in $configs; do
 		git -C "$src" checkout -q ppc-threads
 	fi
 	"$REPO/scripts/qemu/run_kunit.py" "${p[@]}" "$c" || rc=1
-	"$REPO/scripts/qemu/run_kunit.py" "${p[@]}" "$c" oops || rc=1
 	for mode in $(config_field "$c" boots); do
 		"$REPO/scripts/qemu/boot_init.py" "${p[@]}" "$c" "$mode" || rc=1
 	done

@@ -20,6 +20,12 @@ UPSTREAM_RUN = re.compile(r'^upstream_bench: run ([^\n]*)\n(.*?)^upstream_bench:
 # What scripts/selftests/build.sh's /init prints around the runner.
 KSELFTEST_START = re.compile(r'^KSELFTEST-START .*$', re.M)
 KSELFTEST_END = re.compile(r'^KSELFTEST-END rc=\d+$', re.M)
+# LKDTM's PPC_KTHREAD_RETURN: LKDTM saw the function run and its thread
+# killed by SIGTRAP, and the one oops is the BUG at the start shim's trap, in
+# that thread.
+LKDTM_OK = re.compile(r'lkdtm: ok: returning kernel thread \d+ killed by SIGTRAP')
+SHIM_BUG = (r'BUG at (?:arch/powerpc/kernel/(?:interrupt_64|entry_32)\.S|start_kernel_thread\+)',
+            r'Comm: lkdtm_kt_return ', r'NIP.*start_kernel_thread\+')
 # What /thread_cost_init prints, one line per measured cycle.
 BENCH_LINE = re.compile(r'^thread_cost: (\w+) (\d+) cycles (\d+) instructions$', re.M)
 BENCH_ROWS = ('kthread', 'umh', 'fork')
@@ -85,6 +91,26 @@ def judge_load(where, name, program, exited, text):
     lines = messages + [f'FAIL {e}' for e in errors] + lines
     lines.append(f'{", ".join(config.modules)}: {passed} passed, {failed + len(errors)} failed')
     return passed, failed + len(errors), '\n'.join(lines)
+
+
+def judge_lkdtm(program, exited, text):
+    """/provoke_crash wrote PPC_KTHREAD_RETURN: the thread must BUG in the
+    shim and be killed, and init go on to exit 0."""
+    not_run = init_errors(program, exited, text)
+    if not not_run and int(exited.group(1), 16):
+        errors = re.findall(r'provoke_crash: error: (.*)$', text, re.M)
+        not_run = [f'{program} exited {exited.group(1)}: {"; ".join(errors) or "see the log"}']
+    if not_run:
+        return 0, 1, not_run[0]
+    why = re.findall(r'lkdtm: (X?FAIL: .*)$', text, re.M)
+    why += [] if LKDTM_OK.search(text) else ['no "ok:" from LKDTM']
+    why += [f'no "{p}" on the console' for p in SHIM_BUG if not re.search(p, text)]
+    found = splats(text)
+    why += [f'{n} {kind}' for kind, n in found.items() if n != (1 if kind in ('BUG', 'Oops') else 0)]
+    if why:
+        return 0, 1, 'PPC_KTHREAD_RETURN: ' + '; '.join(why)
+    return 1, 0, ('PPC_KTHREAD_RETURN: the returning kernel thread ran, hit the trap in '
+                  'start_kernel_thread and was killed by SIGTRAP; init went on')
 
 
 def init_errors(program, exited, text):
@@ -153,6 +179,8 @@ def judge(mode, program, text, name='', where=None):
         return judge_load(where, name, program, m, text)
     if mode == 'kselftest':
         return judge_kselftest(where, name, text)
+    if mode == 'lkdtm':
+        return judge_lkdtm(program, m, text)
     not_run = init_errors(program, m, text)
     if not_run:
         return 0, 1, not_run[0]
