@@ -41,8 +41,14 @@ for dir in "$PATCHES/" "$PATCHES"/*/; do
 		[ -n "$patch" ] || continue
 		# The tree is a tarball import without upstream history, so the
 		# ids in Fixes: tags cannot be looked up in it.
+		ignore=FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID
+		# A cherry-pick ("commit X upstream.") keeps upstream's message
+		# word for word; its code is checked as any other.
+		if grep -q -E '^commit [0-9a-f]{40} upstream\.$' "$dir$patch"; then
+			ignore=$ignore,COMMIT_LOG_LONG_LINE,MISSING_FIXES_TAG
+		fi
 		out=$(cd "$tree" && perl scripts/checkpatch.pl --strict --terse --no-summary \
-			--ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID "$dir$patch" 2>&1)
+			--ignore "$ignore" "$dir$patch" 2>&1)
 		n=$(printf '%s' "$out" | grep -c -E 'ERROR|WARNING|CHECK')
 		[ "$n" = 0 ] || printf '%s\n' "$out" | sed 's/^/    /'
 		check "checkpatch:$prefix${patch:0:4}" "$n" "$n reports"
