@@ -38,7 +38,8 @@ done
 [ -n "$gcc$llvm" ] || die "nothing to measure: pass --gcc, --llvm=-N or both; $usage"
 boots=${BOOTS:-2}
 [[ $boots =~ ^[1-9][0-9]*$ ]] || die "BOOTS must be a positive number, not '$boots'"
-# The GCC kernels are GCC whatever LLVM= make was given; the LLVM part sets it.
+# The GCC kernels are GCC whatever LLVM= make was given; build() sets it
+# for the LLVM ones.
 unset LLVM
 config=$(config_role bench) || exit 1
 cross=$(config_field "$config" cross)
@@ -104,7 +105,9 @@ llvm_bindgen() {
 build() {	# build NAME KUNITCONFIG...: build/bench/NAME/out/CONFIG
 	local name=$1
 	shift
-	build_kernel "$bench/$name/linux" "$bench/$name/out/$config" "$config" "$@"
+	# LLVM= for the build alone: with it, boot_init.py looks in CONFIG-llvm.
+	(if [ -n "$part_llvm" ]; then export LLVM=$part_llvm; fi
+	 build_kernel "$bench/$name/linux" "$bench/$name/out/$config" "$config" "$@")
 }
 
 plugin() {	# the insn-ranges plugin, built against the installed qemu's header
@@ -186,7 +189,7 @@ if [ -n "$llvm" ]; then
 	check_tree "$mainline" mainline mainline
 	check_llvm
 fi
-rc=0
+rc=0 part_llvm=
 if [ -n "$gcc" ]; then
 	kernels GCC ""
 	echo
@@ -197,7 +200,7 @@ if [ -n "$llvm" ]; then
 	[ -z "$gcc" ] || echo
 	tree=$mainline
 	llvm_bindgen
-	export LLVM=$llvm
+	part_llvm=$llvm
 	kernels LLVM llvm- bench/inline-helpers
 fi
 exit $rc
