@@ -159,9 +159,9 @@ def test_lkdtm_kthread_return(data):
     assert (passed, failed) == (1, 0), what
     # ppc32's shim is in entry_32.S; without BUGVERBOSE the BUG names the symbol.
     assert judge(text.replace('interrupt_64.S:790', 'entry_32.S:232'))[1] == 0
-    assert judge(text.replace('arch/powerpc/kernel/interrupt_64.S:790!',
-                              'start_kernel_thread+0x14/0x18 [verbose debug info '
-                              'unavailable]'))[1] == 0
+    assert judge(text.replace('kernel BUG at arch/powerpc/kernel/interrupt_64.S:790!',
+                              'Kernel BUG at start_kernel_thread+0x14/0x18 [verbose debug '
+                              'info unavailable]'))[1] == 0
     # A thread that exited normally, a BUG elsewhere, a second splat.
     ok = 'lkdtm: ok: returning kernel thread 37 killed by SIGTRAP'
     assert ok in text
@@ -169,6 +169,8 @@ def test_lkdtm_kthread_return(data):
            text.replace('NIP [c00000000000da58] start_kernel_thread+0x14/0x18',
                         'NIP [c00000000000da58] schedule_tail+0x14/0x18'),
            text.replace('Comm: lkdtm_kt_return', 'Comm: provoke_crash'),
+           text.replace('PID: 37 Comm: lkdtm_kt_return', 'PID: 99 Comm: lkdtm_kt_return'),
+           text.replace('Oops: Exception in kernel mode', 'Exception in kernel mode'),
            text + '\nWARNING: CPU: 0 PID: 37 at kernel/exit.c:900 do_exit+0x1/0x2\n']
     for t in bad:
         assert judge(t)[1] == 1

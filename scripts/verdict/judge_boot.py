@@ -23,9 +23,10 @@ KSELFTEST_END = re.compile(r'^KSELFTEST-END rc=\d+$', re.M)
 # LKDTM's PPC_KTHREAD_RETURN: LKDTM saw the function run and its thread
 # killed by SIGTRAP, and the one oops is the BUG at the start shim's trap, in
 # that thread.
-LKDTM_OK = re.compile(r'lkdtm: ok: returning kernel thread \d+ killed by SIGTRAP')
-SHIM_BUG = (r'BUG at (?:arch/powerpc/kernel/(?:interrupt_64|entry_32)\.S|start_kernel_thread\+)',
-            r'Comm: lkdtm_kt_return ', r'NIP.*start_kernel_thread\+')
+LKDTM_OK = re.compile(r'lkdtm: ok: returning kernel thread (\d+) killed by SIGTRAP')
+# Without DEBUG_BUGVERBOSE the BUG names the symbol ("Kernel BUG at" on 6.12).
+SHIM_BUG = (r'(?i:kernel BUG at )(?:arch/powerpc/kernel/(?:interrupt_64|entry_32)\.S'
+            r'|start_kernel_thread\+)', r'NIP.*start_kernel_thread\+')
 # What /thread_cost_init prints, one line per measured cycle.
 BENCH_LINE = re.compile(r'^thread_cost: (\w+) (\d+) cycles (\d+) instructions$', re.M)
 BENCH_ROWS = ('kthread', 'umh', 'fork')
@@ -103,10 +104,15 @@ def judge_lkdtm(program, exited, text):
     if not_run:
         return 0, 1, not_run[0]
     why = re.findall(r'lkdtm: (X?FAIL: .*)$', text, re.M)
-    why += [] if LKDTM_OK.search(text) else ['no "ok:" from LKDTM']
-    why += [f'no "{p}" on the console' for p in SHIM_BUG if not re.search(p, text)]
-    found = splats(text)
-    why += [f'{n} {kind}' for kind, n in found.items() if n != (1 if kind in ('BUG', 'Oops') else 0)]
+    ok = LKDTM_OK.search(text)
+    why += [] if ok else ['no "ok:" from LKDTM']
+    # The oops is the one of the thread LKDTM waited for.
+    patterns = SHIM_BUG + ((rf'PID: {ok.group(1)} Comm: lkdtm_kt_return ',) if ok else ())
+    why += [f'no "{p}" on the console' for p in patterns if not re.search(p, text)]
+    found = {**splats(text), 'BUG': len(re.findall(r'(?i:kernel BUG at )', text))}
+    found['Oops'] = found.get('Oops', 0)
+    why += [f'{n} {kind}' for kind, n in found.items()
+            if n != (1 if kind in ('BUG', 'Oops') else 0)]
     if why:
         return 0, 1, 'PPC_KTHREAD_RETURN: ' + '; '.join(why)
     return 1, 0, ('PPC_KTHREAD_RETURN: the returning kernel thread ran, hit the trap in '
