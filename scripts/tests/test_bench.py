@@ -235,3 +235,19 @@ def test_llvm_report_without_llvm_kernels_names_them(tmp_path, monkeypatch):
 def test_report_bad_arguments(args, error):
     with pytest.raises(SystemExit, match=error):
         report.main(['report.py', *args])
+
+
+def test_only_set_up_counts_must_repeat(tmp_path, monkeypatch, capsys):
+    bench = fake_kernels(tmp_path, monkeypatch, 'llvm-')
+    args = ['report.py', '--compiler=LLVM', str(bench), 'ppc64le-rust', 'x-', '2']
+    for k in ('base', 'c', 'rust'):
+        out = bench / f'llvm-{k}' / 'out' / 'ppc64le-rust'
+        # A second boot: the same set-up, more of everything else.
+        (out / 'console-bench-2.log').write_text(RUN.format(k=60000100))
+        (out / 'insn-ranges-2.log').write_text((out / 'insn-ranges-1.log').read_text())
+    assert report.main(list(args)) == 0  # main() pops --compiler
+    assert 'all guest instructions differ between boots' in capsys.readouterr().out
+    ranges = bench / 'llvm-rust' / 'out' / 'ppc64le-rust' / 'insn-ranges-2.log'
+    ranges.write_text(ranges.read_text().replace('mark copy_thread=240000', 'mark copy_thread=242000'))
+    assert report.main(list(args)) == 1
+    assert 'the boots disagree: rust setup kthread' in capsys.readouterr().out
