@@ -218,7 +218,7 @@ def main(argv):
         print(f'  every set-up count is the same in all {runs} boots of its kernel')
     if moving:
         print('  all guest instructions differ between boots (not a ratio input): '
-              + '; '.join(moving))
+              + ', '.join(m.split(':')[0].replace(' dynamic', '') for m in moving))
 
     # What the exact set-up difference is worth against a whole cycle: the
     # whole-cycle rows cannot show it, their blocks differ by more.
