@@ -105,7 +105,7 @@ def run(name, mode, opts):
                                      for k in config.kunitconfigs], where.tree)
     if ENV.get('SUITE'):
         args.append(ENV['SUITE'])
-    command, log, json = 'run', 'console.log', 'kunit.json'
+    log, json = 'console.log', 'kunit.json'
     print(f'==> {stage}: {config.description} on qemu {config.machine} (build: {out})')
     if mode == 'before':
         if not config.before:
@@ -123,7 +123,7 @@ def run(name, mode, opts):
     log, json, output = out / log, out / json, out / f'kunit-{mode}.out'
     json.unlink(missing_ok=True)
     start = time.monotonic()
-    rc = kunit_py(where.tree, command, args + [f'--json={json}'], output, stage)
+    rc = kunit_py(where.tree, 'run', args + [f'--json={json}'], output, stage)
     test_log = out / 'test.log'
     log.write_bytes(test_log.read_bytes() if test_log.exists() else b'')
     for line in output.read_text(errors='replace').splitlines():
