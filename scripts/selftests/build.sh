@@ -74,6 +74,18 @@ for t; do
 done
 
 "$(dirname "$0")/busybox.sh" "$cross" "$out/busybox"
+# A static libcap for the targets that link -lcap (clone3, seccomp; exec on
+# mainline), for every prefix, not only the debian-ports ones: the same
+# libcap everywhere, and no libcap.so in the initramfs. lib.mk's USERCFLAGS
+# and USERLDFLAGS add to the selftests' flags, where CFLAGS or LDFLAGS on
+# make's command line would replace them (a cross gcc ignores LIBRARY_PATH).
+# Without libcap only the targets that need it fail, named by first_error.
+cap_flags=()
+if "$(dirname "$0")/libcap.sh" "$cross" "$out/libcap"; then
+	cap_flags=(USERCFLAGS="-I$out/libcap/sysroot/include" USERLDFLAGS="-L$out/libcap/sysroot/lib")
+else
+	note "no libcap for $cross (libcap.sh failed): the targets that need -lcap will fail"
+fi
 
 mkdir -p "$obj" "$logs"
 note "installing $(kernel_version "$tree") uapi headers in $obj/usr/include"
@@ -85,7 +97,7 @@ make -s -C "$tree" ARCH=powerpc O="$obj" headers >"$logs/headers.log" 2>&1 ||
 # all of powerpc again, nested. .DEFAULT_GOAL=all makes their default what
 # powerpc/Makefile asks of them.
 ksft=(make -C "$sel" ARCH=powerpc CROSS_COMPILE="$cross" O="$obj" GIT_VERSION="$git_version"
-      .DEFAULT_GOAL=all)
+      .DEFAULT_GOAL=all "${cap_flags[@]}")
 if debian_port "$debarch"; then
 	lib_arch_note="only in debian-ports: not installable here"
 else
@@ -279,7 +291,15 @@ ln -sf /proc/self/fd/0 /dev/stdin
 ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 echo "KSELFTEST-START $(uname -r) $(uname -m): run_kselftest.sh $*"
-cd /kselftest && ./run_kselftest.sh "$@"
+echo "# KSELFTEST-TIME $(cut -d' ' -f1 /proc/uptime)"
+# After each program's result, the guest's uptime: what each one costs.
+set -o pipefail
+cd /kselftest && ./run_kselftest.sh "$@" 2>&1 | while IFS= read -r line; do
+	echo "$line"
+	case $line in
+	"ok "* | "not ok "*) echo "# KSELFTEST-TIME $(cut -d' ' -f1 /proc/uptime)" ;;
+	esac
+done
 echo "KSELFTEST-END rc=$?"
 sync
 poweroff -f

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # SPDX-License-Identifier: GPL-2.0
-# Helpers shared by scripts/selftests/busybox.sh and build.sh. Source it after
-# scripts/lib.sh; do not run it.
+# Helpers shared by scripts/selftests/busybox.sh, libcap.sh and build.sh.
+# Source it after scripts/lib.sh; do not run it.
 
 # need COMMAND PACKAGE: die unless COMMAND is on PATH, naming its Debian package.
 need() {
