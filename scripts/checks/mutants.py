@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """Break the thread set-up on purpose and check that the named tests notice.
 
-Each mutant edits the Rust unit (thread_setup.rs) or the C version it
-replaces (process.c) in its configuration's tree, rebuilds and runs the
-suites: each of its tests, one seeing the set-up from outside (a C suite of
-kthread_kunit.c, which Rust kernels run too) and one of
-powerpc_thread_setup_rust, which compares Rust with C, must not pass (fail,
-crash or never run). The file is restored whatever happens. Each mutant names a role
+Each mutant edits the Rust unit (thread_setup.rs), the C version it
+replaces (process.c) or the fixes' 32-bit syscall entry (entry_32.S) in its
+configuration's tree, rebuilds and runs the suites: each of its tests, one
+seeing the set-up from outside (a C suite of kthread_kunit.c, which Rust
+kernels run too) and one of powerpc_thread_setup_rust, which compares Rust
+with C, must not pass (fail, crash or never run); a boot test, the user_regs
+selftest as init, must fail the one case the mutant breaks. The file is restored whatever happens. Each mutant names a role
 (kunit/configurations.toml): mutants breaks the 64-bit helper, mutants-32bit
 the 32-bit one. "mutants.py CONFIG" runs only that configuration's mutants.
 
@@ -18,6 +19,7 @@ mainline's BUILD_DIR/mainline/linux; the row goes to RESULTS_DIR/mutants.tsv)
 
 import argparse
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -27,6 +29,7 @@ from harness import REPO, configs, dir_options, dirs_of, kernel_out, results
 
 RUST = 'arch/powerpc/kernel/thread_setup.rs'
 C = 'arch/powerpc/kernel/process.c'
+ENTRY_32 = 'arch/powerpc/kernel/entry_32.S'
 SOFTE = '.write(bindings::IRQS_ENABLED as c_ulong);'
 ZERO = 'unsafe { regs.write_bytes(0, 1) };'
 NIP = 'addr_of_mut!((*user).nip).write(shim.function().entry());'
@@ -40,6 +43,9 @@ R15 = 'addr_of_mut!((*user).gpr[15]).write(arg as c_ulong);'
 # stop and CPU binding, not the registers and frames the helper sets.
 RUST_KTHREAD = 'powerpc_thread_setup_rust.kernel_thread_frames_match_c'
 RUST_USER = 'powerpc_thread_setup_rust.user_kthread_frames_match_c'
+# A test of a boot_init.py mode, "boot MODE CASE": the boot's user_regs must
+# report "failure: CASE", its other cases passing.
+RESTORE_ALL = 'boot user-regs syscall_restore_all_regs'
 MUTANTS = [
     ('softe-masked', 'mutants',
      'softe says interrupts are masked (IRQS_ALL_DISABLED)',
@@ -86,6 +92,14 @@ MUTANTS = [
      '32-bit user regs left as the stack had them',
      ('powerpc_thread_frames.user_kthread_frames', RUST_USER), RUST,
      [(ZERO, '#[cfg(CONFIG_PPC64)]\n    ' + ZERO)]),
+    # The fixes' entry-side zeroing (patch 4): without it the exit that
+    # restores every register loads what the last interrupt left in the
+    # slots of r9-r12, CTR and XER. Only the selftest's signal case sees it.
+    ('32bit-restore-all-stale', 'mutants-32bit',
+     'the 32-bit syscall entry leaves the r9-r12, CTR and XER slots as they were',
+     (RESTORE_ALL,), ENTRY_32,
+     [('\tli\tr12,0\n\tstw\tr12,GPR9(r1)\n\tstw\tr12,GPR10(r1)\n\tstw\tr12,GPR11(r1)\n'
+       '\tstw\tr12,GPR12(r1)\n\tstw\tr12,_CTR(r1)\n\tstw\tr12,_XER(r1)\n', '')]),
     ('32bit-extra-write', 'mutants-32bit',
      'r13 of the switch frame written too on 32-bit (harmless on a zeroed stack)',
      ('powerpc_thread_frames.kthread_frames', RUST_KTHREAD), RUST,
@@ -104,6 +118,27 @@ EQUIVALENT = [
 def status_of(test, json_path):
     """PASS, FAIL, SKIP, CRASHED..., or None if the test never ran."""
     return dict(results.kunit_cases(json_path)).get(test)
+
+
+def boot_status(test, config, build, out):
+    """A "boot MODE CASE" test on the mutant's kernel: FAIL if user_regs
+    reported that case failed and every other case passed (the mutant seen
+    for what it breaks), PASS if all passed, else what the boot showed."""
+    _, mode, case = test.split()
+    log = out / f'boot-{mode}.log'
+    with open(log, 'w') as f:
+        subprocess.run([str(REPO / 'scripts/qemu/boot_init.py'), '--build-dir', str(build),
+                        '--tree', str(build / 'linux'), '--results-dir', str(out), config, mode],
+                       stdout=f, stderr=subprocess.STDOUT)
+    console = kernel_out(config, build) / f'console-{mode}.log'
+    text = console.read_text(errors='replace') if console.exists() else ''
+    failed = re.findall(r'^failure: (\w+)', text, re.M)
+    passed = re.findall(r'^success: (\w+)', text, re.M)
+    if failed == [case]:
+        return 'FAIL'
+    if passed and not failed:
+        return 'PASS'
+    return f'other ({", ".join(failed) or "no user_regs verdict"}; see {log})'
 
 
 def apply(text, edits, name, target=RUST):
@@ -185,13 +220,22 @@ def main(argv):
             if built and console.exists():
                 shutil.copyfile(console, out / f'{name}.console.log')
             for test in tests:
-                status = status_of(test, kernel_out(config, build) / 'kunit.json')
+                if not built:
+                    status = None
+                elif test.startswith('boot '):
+                    status = boot_status(test, config, build, out / name)
+                else:
+                    status = status_of(test, kernel_out(config, build) / 'kunit.json')
                 if not built:
                     # A mutant that does not build proves nothing about the tests.
                     rows.append((name, test, 'no build', f'ERROR (see {log})'))
                 elif status is None:
                     rows.append((name, test, 'not run', 'killed (the kernel died '
                                  f'before the test; see {out / (name + ".console.log")})'))
+                elif test.startswith('boot '):
+                    # Only the failure of the case it breaks tells.
+                    rows.append((name, test, status.split(' (')[0],
+                                 'killed' if status == 'FAIL' else f'SURVIVED: {status}'))
                 else:
                     rows.append((name, test, status,
                                  'killed' if status != 'PASS' else 'SURVIVED'))

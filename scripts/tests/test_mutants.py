@@ -37,9 +37,30 @@ def test_each_edit_applies_once(mutant):
 
 
 def test_each_mutant_names_a_c_and_a_rust_test():
-    for name, _, _, tests, _, _ in mutants.MUTANTS:
+    for name, _, _, tests, target, _ in mutants.MUTANTS:
+        if target == mutants.ENTRY_32:
+            # The syscall entry: only the selftest's case can see it.
+            assert tests == (mutants.RESTORE_ALL,), name
+            continue
         rust = [t for t in tests if t.startswith('powerpc_thread_setup_rust.')]
         assert len(rust) == 1 and len(tests) == 2, name
+
+
+def test_a_boot_test_is_killed_only_by_its_own_case(tmp_path, monkeypatch):
+    out = tmp_path / 'out' / 'ppc32-e500-rust'
+    out.mkdir(parents=True)
+    monkeypatch.setattr(mutants.subprocess, 'run', lambda *a, **k: None)
+    monkeypatch.setattr(mutants, 'kernel_out', lambda config, build: out)
+    console = out / 'console-user-regs.log'
+
+    def status(text):
+        console.write_text(text)
+        return mutants.boot_status(mutants.RESTORE_ALL, 'ppc32-e500-rust', tmp_path, tmp_path)
+    assert status('success: syscall_exit_regs\nfailure: syscall_restore_all_regs\n') == 'FAIL'
+    assert status('success: syscall_exit_regs\nsuccess: syscall_restore_all_regs\n') == 'PASS'
+    assert status('failure: syscall_exit_regs\nfailure: syscall_restore_all_regs\n'
+                  ).startswith('other (syscall_exit_regs, syscall_restore_all_regs')
+    assert status('Kernel panic\n').startswith('other (no user_regs verdict')
 
 
 def test_a_stale_edit_is_refused():
