@@ -66,10 +66,15 @@ STRESSED := $(if $(FULL),$(call role,stress),$(firstword $(call role,stress)))
 STRESS_STAGES := $(addsuffix -stress,$(STRESSED))
 ALL_STRESS_STAGES := $(addsuffix -stress,$(call role,stress))
 MAINLINE_STRESS_STAGES := $(addprefix mainline-,$(STRESS_STAGES))
+# make selftests and make bench-upstream on every configuration of each
+# base, with FULL only: two kernels of their own, which both share (make test
+# runs the kselftests of make mainline's kernels).
+SELFTEST_STAGES := $(if $(FULL),$(foreach c,$(TEST_CONFIGS),selftests-$(c) bench-upstream-$(c)) \
+	$(foreach c,$(TEST_MAINLINE_CONFIGS),mainline-selftests-$(c) mainline-bench-upstream-$(c)))
 TEST_TARGETS := drift harness-tests $(KUNIT_STAGES) stress mainline \
-	$(if $(FULL),mainline-stress) bad-input mutants check-series
+	$(if $(FULL),mainline-stress) $(SELFTEST_STAGES) bad-input mutants check-series
 TEST_RESULTS := drift harness-tests $(KUNIT_STAGES) $(STRESS_STAGES) $(MAINLINE_STAGES) \
-	$(if $(FULL),$(MAINLINE_STRESS_STAGES)) bad-input mutants check-series
+	$(if $(FULL),$(MAINLINE_STRESS_STAGES)) $(SELFTEST_STAGES) bad-input mutants check-series
 RECORD := scripts/harness/results.py run $(RESULTS)
 # stage NAME, COMMAND: run it, say how long it took, keep the time: one line
 # per stage in times.txt, the latest run's, so a stage run on its own
@@ -154,7 +159,8 @@ bench-upstream: tree
 # The kernel's own kselftests, base against patched: on CONFIG, by default
 # on the configuration with the selftests role.
 selftests: tree
-	@scripts/selftests/run.sh $(WHERE) $(if $(filter command line,$(origin CONFIG)),$(CONFIG),$(call role,selftests))
+	@scripts/selftests/run.sh $(WHERE) --results-dir=$(BUILD)/results-selftests \
+	 $(if $(filter command line,$(origin CONFIG)),$(CONFIG),$(call role,selftests))
 
 # The full variant on both bases; mainline's tree is make mainline's.
 STRESS_RESULTS := $(BUILD)/results-stress
@@ -198,6 +204,17 @@ stage/%-kaslr: stage/%
 stage/mainline:
 	$(call stage,mainline,scripts/tree/mainline.sh --build-dir=$(BUILD) --results-dir=$(RESULTS) \
 		$(TEST_MAINLINE_CONFIGS))
+# make selftests' two kernels and boots, on each base's tree (FULL).
+stage/selftests-%: stage/%
+	$(call stage,selftests-$*,scripts/selftests/run.sh $(DIRS) $*)
+stage/mainline-selftests-%: stage/mainline
+	$(call stage,mainline-selftests-$*,scripts/selftests/run.sh $(ON_MAINLINE) \
+		--results-dir=$(RESULTS) --prefix=mainline- $*)
+stage/bench-upstream-%: stage/selftests-%
+	$(call stage,bench-upstream-$*,$(RECORD) bench-upstream-$* scripts/bench/upstream.sh $(WHERE) $*)
+stage/mainline-bench-upstream-%: stage/mainline-selftests-%
+	$(call stage,mainline-bench-upstream-$*,$(RECORD) mainline-bench-upstream-$* \
+		scripts/bench/upstream.sh $(ON_MAINLINE) $*)
 # The short stress variant, on each base's tree.
 stage/stress: stage/$(CONFIG)
 	$(call stage,stress,scripts/stress/stress.sh $(DIRS) short $(STRESSED))

@@ -46,6 +46,7 @@ class Config:
     roles: tuple = ()
     stress_kunitconfigs: tuple = ()
     stress_llvm: str = ''
+    kselftests: tuple = ()
 
     @property
     def before(self):
@@ -110,6 +111,9 @@ def load(path=FILE):
         if bad:
             raise ValueError(f'{path}: [{name}]: roles: {", ".join(sorted(bad))} is not a '
                              f'role (have: {" ".join(ROLES)})')
+        if out[name].kselftests and not out[name].before:
+            raise ValueError(f'{path}: [{name}]: kselftests compare the kernels with and '
+                             'without the fixes: it needs before_fails or before_passes')
         if 'stress' in out[name].roles and not out[name].stress_kunitconfigs:
             raise ValueError(f'{path}: [{name}]: the stress role needs stress_kunitconfigs')
     if not out:
@@ -175,7 +179,9 @@ def boot_modes(config, before=False):
 def stages(prefix='', configs=None):
     """The result stages a run over the configurations leaves, in order. Only
     make mainline (prefix "mainline-") applies the series itself and builds the
-    "before" kernel (of configurations with before_fails or before_passes)."""
+    "before" kernel (of configurations with before_fails or before_passes),
+    which it also boots with the kselftests, as it does the kernel after:
+    two boots, and the table (selftests) that compares them."""
     mainline = prefix == 'mainline-'
     names = ['mainline-apply'] if mainline else []
     for c in (load() if configs is None else configs).values():
@@ -183,6 +189,8 @@ def stages(prefix='', configs=None):
         if mainline and c.before:
             names += [f'{p}-before'] + [f'{p}-{m}' for m in boot_modes(c, before=True)]
         names += [p] + [f'{p}-{m}' for m in boot_modes(c)]
+        if mainline and c.kselftests:
+            names += [f'{p}-kselftest-before', f'{p}-kselftest', f'{p}-selftests']
     return names
 
 

@@ -19,6 +19,7 @@ usage: boot_init.py [--build-dir=D] [--tree=T] [--results-dir=R] [--prefix=P] [-
   kselftest         /init runs the kernel's kselftest runner from the initrd
                     that --qemu_args gives (scripts/selftests/run.sh); kunit.py
                     parses its TAP, a line per test program in the verdict
+  kselftest-before  the same, on the kernel without the fixes (make mainline)
   stress            /stress_init for make stress: exit 0 and no splat
   load              /module_init loads the test modules in order and unloads
                     them in reverse: each must load, their suites pass, and
@@ -59,6 +60,7 @@ MODES = {
     'bench': ('/thread_cost_init', *BENCH),
     'upstream': ('/upstream_init', *BENCH),
     'kselftest': ('/init', [], []),
+    'kselftest-before': ('/init', [], []),
     'stress': ('/stress_init', ['-smp', '4', '-m', '2048'], []),
     # Built-in suites run at boot too.
     'load': ('/module_init', [], ['kunit.enable=1']),

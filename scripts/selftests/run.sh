@@ -4,17 +4,21 @@
 # make selftests: the kernel's own kselftests on the two kernels of
 # scripts/build/kernel-pair.sh, base and patched. The TARGETs (default: the
 # ones that drive the paths the series changes) are cross-built from $tree
-# with their own Makefiles (build.sh, which reports a target that fails to
-# build by name and goes on); each kernel boots with kselftest's runner as
-# init (boot_init.py CONFIG kselftest); table.py judges the two runs.
+# with their own Makefiles (initramfs.sh, whose build.sh reports a target
+# that fails to build by name and goes on); each kernel boots with
+# kselftest's runner as init (boot_init.py CONFIG kselftest); table.py
+# judges the two runs as the stage PREFIXselftests-CONFIG.
+# (make mainline runs a configuration's kselftests on its own two kernels.)
 #
-# usage: run.sh [--build-dir=D] [--tree=T] CONFIG [TARGET...]
+# usage: run.sh [--build-dir=D] [--tree=T] [--results-dir=R] [--prefix=P] CONFIG [TARGET...]
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 dir_options "$@"
 set -- "${args[@]}"
+prefix=
+case ${1:-} in --prefix=*) prefix=${1#*=}; shift ;; esac
 
-[ $# -ge 1 ] || die "usage: $0 CONFIG [TARGET...]"
+[ $# -ge 1 ] || die "usage: $0 [--prefix=P] CONFIG [TARGET...]"
 config=$1
 shift
 targets=("$@")
@@ -23,14 +27,16 @@ cross=$(config_field "$config" cross) || exit 1
 pair=$build_dir/upstream
 out=$pair/kselftest-$config
 "$REPO/scripts/build/kernel-pair.sh" --build-dir="$build_dir" --tree="$tree" "$config"
-"$REPO/scripts/selftests/build.sh" "$tree" "$cross" "$out" "${targets[@]}"
-"$pair/series/out/$config/usr/gen_init_cpio" "$out/initramfs.list" >"$out/initramfs.cpio"
+"$REPO/scripts/selftests/initramfs.sh" "$tree" "$cross" "$out" "${targets[@]}"
 
 for name in prereqs series; do
 	# A hung guest is killed at the timeout, and its log kept.
 	python3 "$REPO/scripts/qemu/boot_init.py" --build-dir="$pair/$name" \
-		--tree="$pair/$name/linux" --results-dir="$pair/results" --prefix="selftests-$name-" \
-		--timeout="${TIMEOUT:-3600}" --qemu_args="-initrd $out/initramfs.cpio" \
+		--tree="$pair/$name/linux" --results-dir="$results_dir" \
+		--prefix="${prefix}selftests-$name-" --timeout="${TIMEOUT:-3600}" \
+		--qemu_args="-initrd $out/initramfs.cpio" \
 		"$config" kselftest || true	# table.py names what failed
 done
-python3 "$REPO/scripts/selftests/table.py" "$pair/results" "$config"
+python3 "$REPO/scripts/selftests/table.py" "$results_dir" "$config" \
+	"${prefix}selftests-prereqs-$config-kselftest" "${prefix}selftests-series-$config-kselftest" \
+	"${prefix}selftests-$config"

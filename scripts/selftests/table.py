@@ -1,49 +1,55 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""make selftests' verdict: each kselftest program's result on the base and
-on the patched kernel (scripts/selftests/run.sh), and what differs.
+"""The kselftest verdict: each program's result on the base kernel and on
+the patched one, and what differs.
 
-usage: table.py RESULTS_DIR CONFIG
+usage: table.py RESULTS_DIR CONFIG BASE PATCHED STAGE
 
-Reads RESULTS_DIR/selftests-{prereqs,series}-CONFIG-kselftest.txt, the
-verdicts boot_init.py's kselftest mode wrote. The rule:
+BASE and PATCHED are the stages of the two kselftest boots, whose verdicts
+boot_init.py wrote to RESULTS_DIR/BASE.txt and PATCHED.txt: make selftests'
+base (the prerequisites) and series, or make mainline's kernels without and
+with the fixes. The rule:
   - nothing that passes on the base may fail, or go missing, on the patched
     kernel (a crash or a timeout is a failure);
   - powerpc/user_regs must fail on the base where the configuration leaks
     (before_fails) and pass on it where it never did (before_passes), and
     must pass on the patched kernel.
-Prints the table and every difference by name; exits 1 if the rule fails or
-a boot left no verdict.
+Prints the table, with each program's guest seconds on the patched kernel,
+and every difference by name; records the verdict as STAGE in RESULTS_DIR;
+exits 1 if the rule fails or a boot left no verdict.
 """
 
 import re
 import sys
 from pathlib import Path
 
-from harness import cli, configs
+from harness import cli, configs, results
 
-KERNELS = {'prereqs': 'base', 'series': 'patched'}
+KERNELS = ('base', 'patched')
 LINE = re.compile(r'^(PASS|FAIL|SKIP|SKIPPED|NO_TESTS|ERROR) (selftests: .*)$', re.M)
+TIME = re.compile(r'^TIME ([\d.]+) (selftests: .*)$', re.M)
 USER_REGS = 'selftests: powerpc/user_regs: user_regs'
 
 
-def read(results, config):
-    """{kernel: {program: status}}, [problems]"""
-    found, problems = {}, []
-    for kernel in KERNELS:
-        f = Path(results) / f'selftests-{kernel}-{config}-kselftest.txt'
+def read(results_dir, stages):
+    """{kernel: {program: status}}, {kernel: {program: seconds}}, [problems];
+    stages: {kernel: the stage of its boot}."""
+    found, times, problems = {}, {}, []
+    for kernel, stage in stages.items():
+        f = Path(results_dir) / f'{stage}.txt'
         text = f.read_text() if f.is_file() else ''
         if not text:
-            problems.append(f'{KERNELS[kernel]}: no verdict ({f} missing)')
+            problems.append(f'{kernel}: no verdict ({f} missing)')
         for line in re.findall(r'^FAIL the runner .*$', text, re.M):
-            problems.append(f'{KERNELS[kernel]}: {line[5:]}')
+            problems.append(f'{kernel}: {line[5:]}')
         found[kernel] = {m.group(2): m.group(1) for m in LINE.finditer(text)}
-    return found, problems
+        times[kernel] = {m.group(2): float(m.group(1)) for m in TIME.finditer(text)}
+    return found, times, problems
 
 
 def judge(config, found):
     """[(program, base, patched, note)] and [problems] by the rule above."""
-    base, patched = found['prereqs'], found['series']
+    base, patched = found['base'], found['patched']
     rows, problems = [], []
     for program in sorted(set(base) | set(patched)):
         b, p = base.get(program, 'missing'), patched.get(program, 'missing')
@@ -69,25 +75,36 @@ def judge(config, found):
 
 
 def main(argv):
-    if len(argv) != 3:
+    if len(argv) != 6:
         sys.exit(__doc__.split('\n\n')[1])
-    results, name = Path(argv[1]), argv[2]
-    found, problems = read(results, name)
+    results_dir, name, stage = Path(argv[1]), argv[2], argv[5]
+    stages = dict(zip(KERNELS, argv[3:5]))
+    found, times, problems = read(results_dir, stages)
     rows, more = judge(configs.get(name), found)
     problems += more
     width = max([len(r[0]) for r in rows] + [20])
-    print(f'==> kselftest on {name}: base (the prerequisites) and patched (the series)')
-    print(f'  {"program":<{width}} {"base":>8} {"patched":>8}  note')
+    print(f'==> kselftest on {name}: base {stages["base"]}, patched {stages["patched"]}')
+    print(f'  {"program":<{width}} {"base":>8} {"patched":>8} {"seconds":>8}  note')
     for program, b, p, note in rows:
-        print(f'  {program:<{width}} {b:>8} {p:>8}  {note}')
+        seconds = times['patched'].get(program)
+        shown = f'{seconds:.1f}' if seconds is not None else '-'
+        print(f'  {program:<{width}} {b:>8} {p:>8} {shown:>8}  {note}')
     differences = [r for r in rows if r[3]]
     print(f'  {len(rows)} programs, {len(differences)} differences'
           + ''.join(f'; {r[0]}: {r[3]}' for r in differences))
+    for kernel in KERNELS:
+        if times[kernel]:
+            print(f'  {kernel}: {sum(times[kernel].values()):.0f} guest seconds in the programs')
     for p in problems:
         print(f'  FAIL {p}')
     passed = sum(1 for r in rows if r[3] in ('', 'differs', 'the leak, fixed'))
     print(f'selftests {name}: {passed} passed, {len(problems)} failed')
-    return 1 if problems else 0
+    # A table without its programs is no verdict: count it failed.
+    row = results.Row(stage, passed, len(problems) or int(not rows))
+    results.write(results_dir, stage, [row],
+                  detail='\n'.join(f'{b} {p} {program}' for program, b, p, _ in rows)
+                  + f'\n{len(rows)} programs, {len(problems)} problems')
+    return 1 if row.failed else 0
 
 
 if __name__ == '__main__':

@@ -58,6 +58,20 @@ def test_a_kernel_that_never_leaked_gets_a_before_row_that_must_pass(tmp_path):
         configs.load(f)
 
 
+def test_kselftests_boot_both_kernels_of_make_mainline(tmp_path):
+    f = tmp_path / 'c.toml'
+    f.write_text(MINIMAL + 'kselftests = ["exec"]\nbefore_fails = ["s.t"]\n')
+    x = configs.load(f)['x']
+    names = configs.stages('mainline-', {'x': x})
+    # Both boots and then their table, after the kernel with the fixes.
+    assert names[-3:] == ['mainline-x-kselftest-before', 'mainline-x-kselftest',
+                          'mainline-x-selftests']
+    assert not [n for n in configs.stages('', {'x': x}) if 'kselftest' in n]
+    f.write_text(MINIMAL + 'kselftests = ["exec"]\n')
+    with pytest.raises(ValueError, match='needs before_fails or before_passes'):
+        configs.load(f)
+
+
 def test_make_test_runs_a_subset_on_each_base():
     loaded = configs.load()
     for base in configs.BASES:

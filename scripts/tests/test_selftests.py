@@ -7,6 +7,7 @@ import pytest
 from harness import configs
 from qemu import boot_init
 from selftests import table
+from verdict import judge_boot
 
 USER_REGS = table.USER_REGS
 
@@ -27,19 +28,46 @@ def test_the_runners_tap_is_parsed_by_kunit_py(data, monkeypatch, tmp_path):
     assert boot_init.judge('kselftest', '/init', cut, 'ppc32', where)[1] == 1
 
 
+STAGES = ['selftests-prereqs-ppc32-kselftest', 'selftests-series-ppc32-kselftest',
+          'selftests-ppc32']
+
+
 def verdicts(tmp_path, base, patched):
-    for kernel, rows in (('prereqs', base), ('series', patched)):
-        (tmp_path / f'selftests-{kernel}-ppc32-kselftest.txt').write_text(
+    for stage, rows in zip(STAGES, (base, patched)):
+        (tmp_path / f'{stage}.txt').write_text(
             ''.join(f'{s} {p}\n' for p, s in rows.items()) + 'kselftest: summary\n')
     return tmp_path
+
+
+def table_main(results):
+    return table.main(['table.py', str(results), 'ppc32', *STAGES])
 
 
 def test_the_leak_fixed_and_nothing_else_changed_passes(tmp_path, capsys):
     results = verdicts(tmp_path, {USER_REGS: 'FAIL', 'selftests: signal: sas': 'PASS'},
                        {USER_REGS: 'PASS', 'selftests: signal: sas': 'PASS'})
-    assert table.main(['table.py', str(results), 'ppc32']) == 0
+    assert table_main(results) == 0
     out = capsys.readouterr().out
     assert 'the leak, fixed' in out and 'selftests ppc32: 2 passed, 0 failed' in out
+    # The verdict is a stage of its own, which the summary counts.
+    assert (results / 'selftests-ppc32.tsv').read_text() == 'selftests-ppc32\t2\t0\t0\n'
+
+
+def test_a_stage_with_a_failure_is_recorded_failed(tmp_path):
+    results = verdicts(tmp_path, {USER_REGS: 'PASS'}, {USER_REGS: 'PASS'})
+    assert table_main(results) == 1
+    assert (results / 'selftests-ppc32.tsv').read_text() == 'selftests-ppc32\t0\t1\t0\n'
+
+
+def test_each_program_has_its_guest_seconds():
+    text = '\n'.join([
+        'KSELFTEST-START 7.3.0 ppc: run_kselftest.sh', '# KSELFTEST-TIME 10.50',
+        'TAP version 13', '1..2', '# selftests: exec: execveat', '# ok 1 something',
+        'ok 1 selftests: exec: execveat', '# KSELFTEST-TIME 14.00',
+        '# selftests: exec: load_address', 'not ok 2 selftests: exec: load_address # TIMEOUT 45 seconds',
+        '# KSELFTEST-TIME 59.25', 'KSELFTEST-END rc=1'])
+    assert judge_boot.kselftest_times(text) == [
+        'TIME 3.5 selftests: exec: execveat', 'TIME 45.2 selftests: exec: load_address']
 
 
 @pytest.mark.parametrize('base, patched, why', [
@@ -51,24 +79,24 @@ def test_the_leak_fixed_and_nothing_else_changed_passes(tmp_path, capsys):
     ({USER_REGS: 'FAIL'}, {USER_REGS: 'FAIL'}, 'must pass when patched'),
 ])
 def test_a_regression_or_a_leak_not_shown_fails(tmp_path, capsys, base, patched, why):
-    assert table.main(['table.py', str(verdicts(tmp_path, base, patched)), 'ppc32']) == 1
+    assert table_main(verdicts(tmp_path, base, patched)) == 1
     assert why in capsys.readouterr().out
 
 
 def test_a_kernel_that_never_leaked_must_pass_on_the_base(tmp_path):
     config = configs.get('ppc64le-powernv')
-    rows, problems = table.judge(config, {'prereqs': {USER_REGS: 'PASS'},
-                                          'series': {USER_REGS: 'PASS'}})
+    rows, problems = table.judge(config, {'base': {USER_REGS: 'PASS'},
+                                          'patched': {USER_REGS: 'PASS'}})
     assert not problems
-    rows, problems = table.judge(config, {'prereqs': {USER_REGS: 'FAIL'},
-                                          'series': {USER_REGS: 'PASS'}})
+    rows, problems = table.judge(config, {'base': {USER_REGS: 'FAIL'},
+                                          'patched': {USER_REGS: 'PASS'}})
     assert problems
 
 
 def test_a_boot_without_a_verdict_fails(tmp_path, capsys):
     results = verdicts(tmp_path, {USER_REGS: 'FAIL'}, {USER_REGS: 'PASS'})
-    (results / 'selftests-series-ppc32-kselftest.txt').unlink()
-    assert table.main(['table.py', str(results), 'ppc32']) == 1
+    (results / f'{STAGES[1]}.txt').unlink()
+    assert table_main(results) == 1
     assert 'patched: no verdict' in capsys.readouterr().out
 
 

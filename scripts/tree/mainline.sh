@@ -4,8 +4,8 @@
 # make mainline: Debian's newest mainline source (mainline-source.sh), made
 # a git tree, "make apply" on it, then the stages of the CONFIGs (default:
 # every configuration mainline builds), each first without the leak fixes
-# where it has before_fails or before_passes (README, "What make test runs", 4). Results go to
-# $results_dir as mainline-*.
+# where it has before_fails or before_passes (README, "What make test runs", 4),
+# and both kernels with its kselftests. Results go to $results_dir as mainline-*.
 #
 # usage: mainline.sh [--build-dir=D] [--results-dir=R] [CONFIG...]   (the tree is
 #        BUILD_DIR/mainline/linux)
@@ -66,17 +66,39 @@ rc=0
 # the whole series.
 trap 'git -C "$src" checkout -q ppc-threads' EXIT
 for c in $configs; do
+	# kselftests: the same programs, built from the whole series, boot on
+	# both kernels; a build that fails leaves the boots' stages missing.
+	kselftests=$(config_field "$c" kselftests)
+	ks=()
+	if [ -n "$kselftests" ]; then
+		kout=$ML/kselftest/$c
+		# shellcheck disable=SC2086	# the targets, one word each
+		if "$REPO/scripts/selftests/initramfs.sh" "$src" "$(config_field "$c" cross)" "$kout" \
+			$kselftests; then
+			ks=(--timeout="${TIMEOUT:-1800}" --qemu_args="-initrd $kout/initramfs.cpio")
+		else
+			rc=1
+		fi
+	fi
 	if [ -n "$(config_field "$c" before)" ]; then
 		git -C "$src" checkout -q without-leak-fixes
 		"$REPO/scripts/qemu/run_kunit.py" "${p[@]}" "$c" before || rc=1
 		for mode in $(config_field "$c" before_boots); do
 			"$REPO/scripts/qemu/boot_init.py" "${p[@]}" "$c" "$mode" || rc=1
 		done
+		if [ ${#ks[@]} -gt 0 ]; then
+			"$REPO/scripts/qemu/boot_init.py" "${p[@]}" "${ks[@]}" "$c" kselftest-before || rc=1
+		fi
 		git -C "$src" checkout -q ppc-threads
 	fi
 	"$REPO/scripts/qemu/run_kunit.py" "${p[@]}" "$c" || rc=1
 	for mode in $(config_field "$c" boots); do
 		"$REPO/scripts/qemu/boot_init.py" "${p[@]}" "$c" "$mode" || rc=1
 	done
+	if [ ${#ks[@]} -gt 0 ]; then
+		"$REPO/scripts/qemu/boot_init.py" "${p[@]}" "${ks[@]}" "$c" kselftest || rc=1
+		python3 "$REPO/scripts/selftests/table.py" "$results_dir" "$c" "mainline-$c-kselftest-before" \
+			"mainline-$c-kselftest" "mainline-$c-selftests" || rc=1
+	fi
 done
 exit $rc

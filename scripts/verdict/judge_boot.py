@@ -20,6 +20,10 @@ UPSTREAM_RUN = re.compile(r'^upstream_bench: run ([^\n]*)\n(.*?)^upstream_bench:
 # What scripts/selftests/build.sh's /init prints around the runner.
 KSELFTEST_START = re.compile(r'^KSELFTEST-START .*$', re.M)
 KSELFTEST_END = re.compile(r'^KSELFTEST-END rc=\d+$', re.M)
+# A program's result at the top level, and the guest's uptime /init prints
+# after it.
+KSELFTEST_RESULT = re.compile(r'^(?:not )?ok \d+ (selftests: [^#\n]*?)\s*(?:#.*)?$')
+KSELFTEST_TIME = re.compile(r'^# KSELFTEST-TIME (\d+(?:\.\d+)?)$')
 # LKDTM's PPC_KTHREAD_RETURN: LKDTM saw the function run and its thread
 # killed by SIGTRAP, and the one oops is the BUG at the start shim's trap, in
 # that thread.
@@ -183,7 +187,7 @@ def judge(mode, program, text, name='', where=None):
         return judge_stress(program, m, text)
     if mode == 'load':
         return judge_load(where, name, program, m, text)
-    if mode == 'kselftest':
+    if mode.startswith('kselftest'):
         return judge_kselftest(where, name, text)
     if mode == 'lkdtm':
         return judge_lkdtm(program, m, text)
@@ -239,7 +243,7 @@ def judge_kselftest(where, name, text):
                       flags=re.M)[1:] if start else []
     cases = [case for i, block in enumerate(blocks)
              for case in parse_ktap(where, where.out(name), block, f'kselftest-{i + 1}')]
-    lines = [f'{status} {case}' for case, status in cases]
+    lines = [f'{status} {case}' for case, status in cases] + kselftest_times(text)
     counts = {s: sum(1 for _, st in cases if st == s) for s in ('PASS', 'FAIL', 'SKIP')}
     summary = (f'kselftest: {len(cases)} programs: {counts["PASS"]} passed, '
                f'{counts["FAIL"]} failed, {counts["SKIP"]} skipped')
@@ -248,6 +252,24 @@ def judge_kselftest(where, name, text):
                f'the runner did not finish (hang or crash){killed(text)}')
         return 0, 1, '\n'.join(lines + [f'FAIL {why}', summary])
     return 1, 0, '\n'.join(lines + [summary])
+
+
+def kselftest_times(text):
+    """"TIME SECONDS PROGRAM" for each program, from the uptimes /init prints
+    before the first and after each one (guest seconds: TCG's cost)."""
+    lines, program, last = [], None, None
+    for line in text.splitlines():
+        m = KSELFTEST_RESULT.match(line)
+        if m:
+            program = m.group(1)
+            continue
+        t = KSELFTEST_TIME.match(line)
+        if t:
+            now = float(t.group(1))
+            if program and last is not None:
+                lines.append(f'TIME {now - last:.1f} {program}')
+            program, last = None, now
+    return lines
 
 
 def judge_upstream(program, exited, text):
