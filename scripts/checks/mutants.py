@@ -126,17 +126,18 @@ def boot_status(test, config, build, out):
     for what it breaks), PASS if all passed, else what the boot showed."""
     _, mode, case = test.split()
     log = out / f'boot-{mode}.log'
+    console = kernel_out(config, build) / f'console-{mode}.log'
+    console.unlink(missing_ok=True)  # never an earlier boot's verdict
     with open(log, 'w') as f:
         subprocess.run([str(REPO / 'scripts/qemu/boot_init.py'), '--build-dir', str(build),
                         '--tree', str(build / 'linux'), '--results-dir', str(out), config, mode],
                        stdout=f, stderr=subprocess.STDOUT)
-    console = kernel_out(config, build) / f'console-{mode}.log'
     text = console.read_text(errors='replace') if console.exists() else ''
     failed = re.findall(r'^failure: (\w+)', text, re.M)
     passed = re.findall(r'^success: (\w+)', text, re.M)
     if failed == [case]:
         return 'FAIL'
-    if passed and not failed:
+    if case in passed and not failed:
         return 'PASS'
     return f'other ({", ".join(failed) or "no user_regs verdict"}; see {log})'
 

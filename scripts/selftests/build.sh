@@ -293,14 +293,16 @@ ln -sf /proc/self/fd/2 /dev/stderr
 echo "KSELFTEST-START $(uname -r) $(uname -m): run_kselftest.sh $*"
 echo "# KSELFTEST-TIME $(cut -d' ' -f1 /proc/uptime)"
 # After each program's result, the guest's uptime: what each one costs.
-set -o pipefail
-cd /kselftest && ./run_kselftest.sh "$@" 2>&1 | while IFS= read -r line; do
-	echo "$line"
+# The loop ends at the runner's own end, not when the pipe closes: a
+# program left running may still hold it open.
+cd /kselftest
+{ ./run_kselftest.sh "$@" 2>&1; echo "KSELFTEST-RC $?"; } | while IFS= read -r line || [ -n "$line" ]; do
 	case $line in
-	"ok "* | "not ok "*) echo "# KSELFTEST-TIME $(cut -d' ' -f1 /proc/uptime)" ;;
+	"KSELFTEST-RC "*) echo "KSELFTEST-END rc=${line#KSELFTEST-RC }"; break ;;
+	"ok "* | "not ok "*) echo "$line"; echo "# KSELFTEST-TIME $(cut -d' ' -f1 /proc/uptime)" ;;
+	*) echo "$line" ;;
 	esac
 done
-echo "KSELFTEST-END rc=$?"
 sync
 poweroff -f
 reboot -f	# qemu -no-reboot exits on a reboot too

@@ -23,7 +23,7 @@ set -euo pipefail
 
 [ $# = 2 ] || [ $# = 3 ] || die "usage: $0 CROSS_PREFIX OUTDIR [DEBIAN_MIRROR]"
 cross=$1
-mirror=${3:-http://deb.debian.org/debian}
+mirror=${3:-${DEBIAN_MIRROR:-http://deb.debian.org/debian}}
 check_cross "$cross"
 need make make
 need gcc gcc		# the host compiler builds kconfig

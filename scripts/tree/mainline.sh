@@ -77,6 +77,7 @@ for c in $configs; do
 			$kselftests; then
 			ks=(--timeout="${TIMEOUT:-1800}" --qemu_args="-initrd $kout/initramfs.cpio")
 		else
+			record "mainline-$c-selftests" 0 1
 			rc=1
 		fi
 	fi
