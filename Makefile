@@ -204,15 +204,17 @@ stage/%-kaslr: stage/%
 stage/mainline:
 	$(call stage,mainline,scripts/tree/mainline.sh --build-dir=$(BUILD) --results-dir=$(RESULTS) \
 		$(TEST_MAINLINE_CONFIGS))
-# make selftests' two kernels and boots, on each base's tree (FULL).
-stage/selftests-%: stage/%
+# make selftests' two kernels and boots, on each base's tree (FULL). No
+# prerequisite stage: they build their own kernels, and make -k would not
+# run them after an unrelated failure.
+stage/selftests-%:
 	$(call stage,selftests-$*,scripts/selftests/run.sh $(DIRS) $*)
-stage/mainline-selftests-%: stage/mainline
+stage/mainline-selftests-%:
 	$(call stage,mainline-selftests-$*,scripts/selftests/run.sh $(ON_MAINLINE) \
 		--results-dir=$(RESULTS) --prefix=mainline- $*)
-stage/bench-upstream-%: stage/selftests-%
+stage/bench-upstream-%:
 	$(call stage,bench-upstream-$*,$(RECORD) bench-upstream-$* scripts/bench/upstream.sh $(WHERE) $*)
-stage/mainline-bench-upstream-%: stage/mainline-selftests-%
+stage/mainline-bench-upstream-%:
 	$(call stage,mainline-bench-upstream-$*,$(RECORD) mainline-bench-upstream-$* \
 		scripts/bench/upstream.sh $(ON_MAINLINE) $*)
 # The short stress variant, on each base's tree.
