@@ -89,19 +89,6 @@ check_llvm() {
 		    "RUST_INLINE_HELPERS needs the same major; pass --llvm=-$rust_llvm"
 }
 
-# llvm_bindgen: run_kunit.py gives bindgen the base's libclang (19 on
-# mainline), which rejects clang-22's flags; with LLVM=-N the bindings must
-# come from libclang N, so a bindgen first in PATH sets it.
-llvm_bindgen() {
-	local real
-	real=$(command -v bindgen)
-	mkdir -p "$bench/llvm-bin"
-	printf '#!/bin/sh\nLIBCLANG_PATH=/usr/lib/llvm-%s/lib exec %s "$@"\n' "${llvm#-}" "$real" \
-		>"$bench/llvm-bin/bindgen"
-	chmod +x "$bench/llvm-bin/bindgen"
-	export PATH=$bench/llvm-bin:$PATH
-}
-
 build() {	# build NAME KUNITCONFIG...: build/bench/NAME/out/CONFIG
 	local name=$1
 	shift
@@ -199,7 +186,7 @@ fi
 if [ -n "$llvm" ]; then
 	[ -z "$gcc" ] || echo
 	tree=$mainline
-	llvm_bindgen
+	# run_kunit.py gives bindgen libclang N with LLVM=-N.
 	part_llvm=$llvm
 	kernels LLVM llvm- bench/inline-helpers
 fi

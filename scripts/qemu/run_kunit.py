@@ -58,10 +58,17 @@ def build_args(config, out, fragments, tree):
             + [f'--kunitconfig={f}' for f in fragments])
 
 
+def libclang(tree, llvm=None):
+    """The libclang bindgen uses: with LLVM=-N, clang N's, as the C flags it
+    parses are clang N's; otherwise the one the base was measured with."""
+    version = re.fullmatch(r'-(\d+)', LLVM if llvm is None else llvm)
+    return f'/usr/lib/llvm-{version.group(1)}/lib' if version else LIBCLANG[prereqs(tree)]
+
+
 def kunit_py(tree, command, args, log, label):
-    """kunit.py COMMAND in tree, with the base's libclang; its exit code. On
+    """kunit.py COMMAND in tree, with libclang(); its exit code. On
     failure, the lines of its output that say why (grep -A3, at most 20)."""
-    ENV['LIBCLANG_PATH'] = LIBCLANG[prereqs(tree)]
+    ENV['LIBCLANG_PATH'] = libclang(tree)
     rc = progress.run(label, [sys.executable, 'tools/testing/kunit/kunit.py', command, *args],
                       log, cwd=tree)
     if rc:

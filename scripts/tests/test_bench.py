@@ -251,3 +251,13 @@ def test_only_set_up_counts_must_repeat(tmp_path, monkeypatch, capsys):
     ranges.write_text(ranges.read_text().replace('mark copy_thread=240000', 'mark copy_thread=242000'))
     assert report.main(list(args)) == 1
     assert 'the boots disagree: rust setup kthread' in capsys.readouterr().out
+
+
+def test_bindgen_parses_with_the_libclang_of_llvm_n():
+    # clang-22's flags are unknown to the base's libclang 19: LLVM=-22 must
+    # get libclang 22; LLVM=1 (no version) and GCC keep the base's.
+    from harness import DEFAULT_BUILD
+    from qemu import run_kunit
+    tree = DEFAULT_BUILD / 'mainline' / 'linux'
+    assert run_kunit.libclang(tree, '-22') == '/usr/lib/llvm-22/lib'
+    assert run_kunit.libclang(DEFAULT_BUILD / 'linux', '') == '/usr/lib/llvm-14/lib'
