@@ -48,18 +48,7 @@ overrides=(
 	BASH_IS_ASH=y BASH_IS_NONE=n
 )
 
-suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-[ -n "$suite" ] || die "/etc/os-release names no Debian release (VERSION_CODENAME)"
-note "busybox for $cross: looking up Debian's busybox source in $suite"
-private_apt "$src/apt" "deb-src $mirror $suite main" "deb-src $mirror $suite-updates main" \
-	"deb-src ${mirror%/debian}/debian-security $suite-security main"
-version=
-for v in $(apt-cache "${apt_opts[@]}" showsrc busybox 2>/dev/null | sed -n 's/^Version: //p'); do
-	if [ -z "$version" ] || dpkg --compare-versions "$v" gt "$version"; then
-		version=$v
-	fi
-done
-[ -n "$version" ] || die "$mirror has no busybox source package in $suite"
+debian_source_version busybox "$src" "$mirror"
 
 stamp="busybox $version cross $cross $("${cross}gcc" -dumpfullversion) overrides ${overrides[*]}"
 if [ -x "$out/busybox" ] && [ -f "$out/busybox.links" ] &&
@@ -68,17 +57,7 @@ if [ -x "$out/busybox" ] && [ -f "$out/busybox.links" ] &&
 	exit 0
 fi
 
-upstream=${version#*:}		# the .dsc's name has no epoch
-tree=$src/busybox-$upstream
-if [ ! -f "$tree/.unpacked" ]; then
-	(cd "$src" && apt-get "${apt_opts[@]}" source --download-only "busybox=$version" \
-		>"$src/apt/download.log" 2>&1) ||
-		die "cannot download the source of busybox $version: $(grep -m1 -E '^(E|W):' "$src/apt/download.log")"
-	rm -rf "$tree"
-	dpkg-source -x "$src/busybox_$upstream.dsc" "$tree" >"$src/unpack.log" 2>&1 ||
-		die "cannot unpack busybox_$upstream.dsc: $(grep -m1 -E 'error' "$src/unpack.log")"
-	touch "$tree/.unpacked"
-fi
+debian_source_unpack busybox "$src"
 
 # Configure from scratch each time: the stamp changed.
 rm -rf "$obj"

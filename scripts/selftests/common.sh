@@ -38,3 +38,38 @@ check_cross() {
 	[ -f "/usr/$triplet/lib/libc.a" ] ||
 		die "/usr/$triplet/lib/libc.a not found (Debian package libc6-dev-$debarch-cross)"
 }
+
+# debian_source_version PACKAGE SRC MIRROR: sets version, the newest of
+# PACKAGE's source in the machine's Debian release. apt works in SRC/apt
+# (private_apt in lib.sh), leaving the machine's apt state alone.
+debian_source_version() {
+	local suite v
+	suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	[ -n "$suite" ] || die "/etc/os-release names no Debian release (VERSION_CODENAME)"
+	note "looking up Debian's $1 source in $suite"
+	private_apt "$2/apt" "deb-src $3 $suite main" "deb-src $3 $suite-updates main" \
+		"deb-src ${3%/debian}/debian-security $suite-security main"
+	version=
+	# shellcheck disable=SC2154	# apt_opts: private_apt sets it
+	for v in $(apt-cache "${apt_opts[@]}" showsrc "$1" 2>/dev/null | sed -n 's/^Version: //p'); do
+		if [ -z "$version" ] || dpkg --compare-versions "$v" gt "$version"; then
+			version=$v
+		fi
+	done
+	[ -n "$version" ] || die "$3 has no $1 source package in $suite"
+}
+
+# debian_source_unpack PACKAGE SRC: sets tree, PACKAGE's source at $version
+# with Debian's patches, downloaded and unpacked under SRC once.
+debian_source_unpack() {
+	local upstream=${version#*:}	# the .dsc's name has no epoch
+	tree=$2/$1-$upstream
+	[ -f "$tree/.unpacked" ] && return
+	(cd "$2" && apt-get "${apt_opts[@]}" source --download-only "$1=$version" \
+		>"$2/apt/download.log" 2>&1) ||
+		die "cannot download the source of $1 $version: $(grep -m1 -E '^(E|W):' "$2/apt/download.log")"
+	rm -rf "$tree"
+	dpkg-source -x "$2/$1_$upstream.dsc" "$tree" >"$2/unpack.log" 2>&1 ||
+		die "cannot unpack $1_$upstream.dsc: $(grep -m1 -E 'error' "$2/unpack.log")"
+	touch "$tree/.unpacked"
+}

@@ -37,18 +37,7 @@ out=$(mkdir -p "$2" && cd "$2" && pwd)
 src=$out/src
 sysroot=$out/sysroot
 
-suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
-[ -n "$suite" ] || die "/etc/os-release names no Debian release (VERSION_CODENAME)"
-note "libcap for $cross: looking up Debian's libcap2 source in $suite"
-private_apt "$src/apt" "deb-src $mirror $suite main" "deb-src $mirror $suite-updates main" \
-	"deb-src ${mirror%/debian}/debian-security $suite-security main"
-version=
-for v in $(apt-cache "${apt_opts[@]}" showsrc libcap2 2>/dev/null | sed -n 's/^Version: //p'); do
-	if [ -z "$version" ] || dpkg --compare-versions "$v" gt "$version"; then
-		version=$v
-	fi
-done
-[ -n "$version" ] || die "$mirror has no libcap2 source package in $suite"
+debian_source_version libcap2 "$src" "$mirror"
 
 stamp="libcap2 $version cross $cross $("${cross}gcc" -dumpfullversion) static"
 if [ -f "$sysroot/lib/libcap.a" ] && [ -f "$sysroot/include/sys/capability.h" ] &&
@@ -57,17 +46,7 @@ if [ -f "$sysroot/lib/libcap.a" ] && [ -f "$sysroot/include/sys/capability.h" ] 
 	exit 0
 fi
 
-upstream=${version#*:}		# the .dsc's name has no epoch
-tree=$src/libcap2-$upstream
-if [ ! -f "$tree/.unpacked" ]; then
-	(cd "$src" && apt-get "${apt_opts[@]}" source --download-only "libcap2=$version" \
-		>"$src/apt/download.log" 2>&1) ||
-		die "cannot download the source of libcap2 $version: $(grep -m1 -E '^(E|W):' "$src/apt/download.log")"
-	rm -rf "$tree"
-	dpkg-source -x "$src/libcap2_$upstream.dsc" "$tree" >"$src/unpack.log" 2>&1 ||
-		die "cannot unpack libcap2_$upstream.dsc: $(grep -m1 -E 'error' "$src/unpack.log")"
-	touch "$tree/.unpacked"
-fi
+debian_source_unpack libcap2 "$src"
 
 # Only the libcap.a target of libcap/: no "all", which would add the .pc
 # files and, with PTHREADS=yes, libpsx and the Go probe. The switches keep
