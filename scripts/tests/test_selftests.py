@@ -111,3 +111,22 @@ def test_a_tap_document_per_target_is_parsed_whole(data, monkeypatch, tmp_path):
     passed, failed, what = boot_init.judge('kselftest', '/init', text, 'ppc32', where)
     assert what.splitlines()[-1] == 'kselftest: 38 programs: 28 passed, 9 failed, 1 skipped'
     assert f'FAIL {USER_REGS}' in what and 'PASS selftests: sigaltstack: sas' in what
+
+
+def test_the_kselftest_kernels_have_what_their_targets_ask_for():
+    # Each target's own config (kselftest-merge's input), in the mainline
+    # tree make test builds them from; exec is not built (-static-pie).
+    from harness import DEFAULT_BUILD, REPO
+    sel = DEFAULT_BUILD / 'mainline' / 'linux' / 'tools/testing/selftests'
+    if not sel.is_dir():
+        pytest.skip(f'{sel} missing: make mainline (or make test) fetches it')
+    fragment = (REPO / 'kunit/kunitconfigs/kselftests.kunitconfig').read_text().splitlines()
+    for name, config in configs.load().items():
+        if not config.kselftests:
+            continue
+        assert 'kselftests' in config.kunitconfigs, name
+        for target in set(config.kselftests) - {'exec'}:
+            wanted = sel / target / 'config'
+            if wanted.is_file():
+                missing = set(wanted.read_text().splitlines()) - set(fragment) - {''}
+                assert not missing, f'{name}: {target} needs {missing}'
