@@ -253,11 +253,12 @@ def test_only_set_up_counts_must_repeat(tmp_path, monkeypatch, capsys):
     assert 'the boots disagree: rust setup kthread' in capsys.readouterr().out
 
 
-def test_bindgen_parses_with_the_libclang_of_llvm_n():
+def test_bindgen_parses_with_the_libclang_of_llvm_n(monkeypatch, tmp_path):
     # clang-22's flags are unknown to the base's libclang 19: LLVM=-22 must
-    # get libclang 22; LLVM=1 (no version) and GCC keep the base's.
-    from harness import DEFAULT_BUILD
+    # get libclang 22; LLVM=1 (no version) and GCC keep the base's. The
+    # base is read from the tree, faked here: a fresh clone has none.
     from qemu import run_kunit
-    tree = DEFAULT_BUILD / 'mainline' / 'linux'
-    assert run_kunit.libclang(tree, '-22') == '/usr/lib/llvm-22/lib'
-    assert run_kunit.libclang(DEFAULT_BUILD / 'linux', '') == '/usr/lib/llvm-14/lib'
+    monkeypatch.setattr(run_kunit, 'prereqs', lambda tree: tree.name)
+    assert run_kunit.libclang(tmp_path / 'mainline', '-22') == '/usr/lib/llvm-22/lib'
+    assert run_kunit.libclang(tmp_path / '6.12.y', '') == '/usr/lib/llvm-14/lib'
+    assert run_kunit.libclang(tmp_path / 'mainline', '1') == '/usr/lib/llvm-19/lib'
