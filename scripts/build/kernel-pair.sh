@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The two kernels that upstream's own tests and benchmarks compare, built
-# alike from kunit/upstream.kunitconfig (no tests of ours, whose options the
-# base does not have): "prereqs", the base, with the series' prerequisites
-# only, and "series", with all of it. Each is built in a worktree of $tree
-# (never $tree itself), in $build_dir/upstream/NAME/linux, with its output in
-# NAME/out/CONFIG, the layout of build/, so boot_init.py boots it with
+# alike from kunit/upstream.kunitconfig (no tests of ours, whose options
+# the base does not have) and what the kselftest targets ask for
+# (kunit/kunitconfigs/kselftests.kunitconfig): "prereqs", the base, with
+# the series' prerequisites only, and "series", with all of it. Each is
+# built in a worktree of $tree (never $tree itself), in
+# $build_dir/upstream/NAME/linux, with its output in NAME/out/CONFIG, the
+# layout of build/, so boot_init.py boots it with
 # --build-dir=$build_dir/upstream/NAME.
 #
 # usage: kernel-pair.sh [--build-dir=D] [--tree=T] CONFIG
@@ -28,5 +30,5 @@ git -C "$tree" worktree prune
 worktree_with "$pair/prereqs/linux" "$(git -C "$tree" rev-parse "HEAD~$n")"
 worktree_with "$pair/series/linux" "$(git -C "$tree" rev-parse HEAD)"
 for name in prereqs series; do
-	build_kernel "$pair/$name/linux" "$pair/$name/out/$config" "$config" upstream
+	build_kernel "$pair/$name/linux" "$pair/$name/out/$config" "$config" upstream kunitconfigs/kselftests
 done
