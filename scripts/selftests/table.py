@@ -10,12 +10,14 @@ boot_init.py wrote to RESULTS_DIR/BASE.txt and PATCHED.txt: make selftests'
 base (the prerequisites) and series, or make mainline's kernels without and
 with the fixes. The rule:
   - nothing that passes on the base may fail, or go missing, on the patched
-    kernel (a crash or a timeout is a failure);
+    kernel (a crash or a timeout is a failure): neither a program nor, in a
+    program that prints TAP of its own, a test case (seccomp_bpf, which
+    fails on both kernels under qemu, has a hundred);
   - powerpc/user_regs must fail on the base where the configuration leaks
     (before_fails) and pass on it where it never did (before_passes), and
     must pass on the patched kernel.
 Prints the table, with each program's guest seconds on the patched kernel,
-and every difference by name; records the verdict as STAGE in RESULTS_DIR;
+and every difference by name, test cases' too; records the verdict as STAGE in RESULTS_DIR;
 exits 1 if the rule fails or a boot left no verdict.
 """
 
@@ -28,13 +30,14 @@ from harness import cli, configs, results
 KERNELS = ('base', 'patched')
 LINE = re.compile(r'^(PASS|FAIL|SKIP|SKIPPED|NO_TESTS|ERROR) (selftests: .*)$', re.M)
 TIME = re.compile(r'^TIME ([\d.]+) (selftests: .*)$', re.M)
+CASE = re.compile(r'^CASE (PASS|FAIL|SKIP|SKIPPED|NO_TESTS|ERROR) (selftests: .*)$', re.M)
 USER_REGS = 'selftests: powerpc/user_regs: user_regs'
 
 
 def read(results_dir, stages):
-    """{kernel: {program: status}}, {kernel: {program: seconds}}, [problems];
-    stages: {kernel: the stage of its boot}."""
-    found, times, problems = {}, {}, []
+    """{kernel: {program: status}}, {kernel: {program: seconds}}, [problems],
+    {kernel: {program: case: status}}; stages: {kernel: the stage of its boot}."""
+    found, times, problems, cases = {}, {}, [], {}
     for kernel, stage in stages.items():
         f = Path(results_dir) / f'{stage}.txt'
         text = f.read_text() if f.is_file() else ''
@@ -44,7 +47,25 @@ def read(results_dir, stages):
             problems.append(f'{kernel}: {line[5:]}')
         found[kernel] = {m.group(2): m.group(1) for m in LINE.finditer(text)}
         times[kernel] = {m.group(2): float(m.group(1)) for m in TIME.finditer(text)}
-    return found, times, problems
+        cases[kernel] = {m.group(2): m.group(1) for m in CASE.finditer(text)}
+    return found, times, problems, cases
+
+
+def judge_cases(cases, patched):
+    """[(case, base, patched)] of the test cases that differ, and [problems]:
+    a case that passes on the base must pass patched where its program ran."""
+    base, after = cases['base'], cases['patched']
+    ran = set(patched)
+    rows, problems = [], []
+    for case in sorted(set(base) | set(after)):
+        b, p = base.get(case, 'missing'), after.get(case, 'missing')
+        if b == p:
+            continue
+        rows.append((case, b, p))
+        program = next((r for r in ran if case.startswith(f'{r}: ')), None)
+        if b == 'PASS' and program:
+            problems.append(f'{case}: PASS on the base, {p} patched: passes on the base only')
+    return rows, problems
 
 
 def judge(config, found):
@@ -79,9 +100,10 @@ def main(argv):
         sys.exit(__doc__.split('\n\n')[1])
     results_dir, name, stage = Path(argv[1]), argv[2], argv[5]
     stages = dict(zip(KERNELS, argv[3:5]))
-    found, times, problems = read(results_dir, stages)
+    found, times, problems, cases = read(results_dir, stages)
     rows, more = judge(configs.get(name), found)
-    problems += more
+    case_rows, case_problems = judge_cases(cases, found['patched'])
+    problems += more + case_problems
     width = max([len(r[0]) for r in rows] + [20])
     print(f'==> kselftest on {name}: base {stages["base"]}, patched {stages["patched"]}')
     print(f'  {"program":<{width}} {"base":>8} {"patched":>8} {"seconds":>8}  note')
@@ -92,6 +114,11 @@ def main(argv):
     differences = [r for r in rows if r[3]]
     print(f'  {len(rows)} programs, {len(differences)} differences'
           + ''.join(f'; {r[0]}: {r[3]}' for r in differences))
+    counted = {k: len(v) for k, v in cases.items()}
+    print(f'  test cases: {counted["base"]} on the base, {counted["patched"]} patched, '
+          f'{len(case_rows)} differ')
+    for case, b, p in case_rows:
+        print(f'    {case:<{width}} {b:>8} {p:>8}')
     for kernel in KERNELS:
         if times[kernel]:
             print(f'  {kernel}: {sum(times[kernel].values()):.0f} guest seconds in the programs')

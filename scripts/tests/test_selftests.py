@@ -92,6 +92,41 @@ def test_a_regression_or_a_leak_not_shown_fails(tmp_path, capsys, base, patched,
     assert why in capsys.readouterr().out
 
 
+SECCOMP = 'selftests: seccomp: seccomp_bpf'
+
+
+@pytest.mark.parametrize('base_case, patched_case, fails', [
+    ('PASS', 'FAIL', True), ('FAIL', 'PASS', False), ('FAIL', 'FAIL', False)])
+def test_a_case_that_passes_on_the_base_must_pass_patched(tmp_path, capsys, base_case,
+                                                           patched_case, fails):
+    # seccomp_bpf fails on both kernels, so only its cases can tell.
+    results = verdicts(tmp_path, {USER_REGS: 'FAIL', SECCOMP: 'FAIL'},
+                       {USER_REGS: 'PASS', SECCOMP: 'FAIL'})
+    for stage, status in zip(STAGES, (base_case, patched_case)):
+        with open(results / f'{stage}.txt', 'a') as f:
+            f.write(f'CASE {status} {SECCOMP}: TRACE_syscall.seccomp.syscall_faked\n'
+                    f'CASE FAIL {SECCOMP}: global.user_notification_basic\n')
+    assert table_main(results) == int(fails)
+    out = capsys.readouterr().out
+    assert ('test cases: 2 on the base, 2 patched, 0 differ' in out) == (base_case == patched_case)
+    assert ('passes on the base only' in out) == fails
+
+
+def test_each_programs_own_tap_is_parsed_for_its_cases(tmp_path):
+    import harness
+
+    where = harness.dirs(tmp_path, tree=kunit_tree())
+    (tmp_path / 'out' / 'ppc32').mkdir(parents=True)
+    block = '\n'.join([
+        'TAP version 13', '1..2', '# timeout set to 45', f'# {SECCOMP}', '# TAP version 13',
+        '# 1..2', '# # Starting 2 tests', '# ok 1 global.kcmp',
+        '# not ok 2 TRACE_syscall.seccomp.syscall_faked', '# # Totals: pass:1 fail:1',
+        f'not ok 1 {SECCOMP} # exit=1', '# selftests: signal: sas', '# no TAP here',
+        'ok 2 selftests: signal: sas', ''])
+    assert judge_boot.kselftest_cases(where, 'ppc32', [block]) == [
+        (f'{SECCOMP}: global.kcmp', 'PASS'), (f'{SECCOMP}: TRACE_syscall.seccomp.syscall_faked', 'FAIL')]
+
+
 def test_a_kernel_that_never_leaked_must_pass_on_the_base(tmp_path):
     config = configs.get('ppc64le-powernv')
     rows, problems = table.judge(config, {'base': {USER_REGS: 'PASS'},

@@ -24,6 +24,8 @@ KSELFTEST_END = re.compile(r'^KSELFTEST-END rc=\d+$', re.M)
 # after it.
 KSELFTEST_RESULT = re.compile(r'^(?:not )?ok \d+ (selftests: [^#\n]*?)\s*(?:#.*)?$')
 KSELFTEST_TIME = re.compile(r'^# KSELFTEST-TIME (\d+(?:\.\d+)?)$')
+# The runner's header of each program, whose own output follows, "# "-prefixed.
+KSELFTEST_PROGRAM = re.compile(r'^# (selftests: .*?)\r?$', re.M)
 # LKDTM's PPC_KTHREAD_RETURN: LKDTM saw the function run and its thread
 # killed by SIGTRAP, and the one oops is the BUG at the start shim's trap, in
 # that thread.
@@ -243,7 +245,9 @@ def judge_kselftest(where, name, text):
                       flags=re.M)[1:] if start else []
     cases = [case for i, block in enumerate(blocks)
              for case in parse_ktap(where, where.out(name), block, f'kselftest-{i + 1}')]
-    lines = [f'{status} {case}' for case, status in cases] + kselftest_times(text)
+    lines = ([f'{status} {case}' for case, status in cases]
+             + [f'CASE {status} {case}' for case, status in kselftest_cases(where, name, blocks)]
+             + kselftest_times(text))
     counts = {s: sum(1 for _, st in cases if st == s) for s in ('PASS', 'FAIL', 'SKIP')}
     summary = (f'kselftest: {len(cases)} programs: {counts["PASS"]} passed, '
                f'{counts["FAIL"]} failed, {counts["SKIP"]} skipped')
@@ -252,6 +256,30 @@ def judge_kselftest(where, name, text):
                f'the runner did not finish (hang or crash){killed(text)}')
         return 0, 1, '\n'.join(lines + [f'FAIL {why}', summary])
     return 1, 0, '\n'.join(lines + [summary])
+
+
+def kselftest_cases(where, name, blocks):
+    """[(program: case, status)] of each program that prints TAP of its own
+    (the kselftest harness's test cases), parsed by kunit.py like the
+    runner's: a program that fails on both kernels may still pass a case on
+    one only. The runner prefixes that TAP with "# "."""
+    out = where.out(name) / 'kselftest-cases'
+    out.mkdir(exist_ok=True)
+    found, n = [], 0
+    for block in blocks:
+        headers = list(KSELFTEST_PROGRAM.finditer(block))
+        for i, header in enumerate(headers):
+            end = headers[i + 1].start() if i + 1 < len(headers) else len(block)
+            own = [line.rstrip('\r')[2:] for line in block[header.end():end].splitlines()
+                   if line.startswith('# ')]
+            first = next((k for k, line in enumerate(own) if line.startswith('TAP version')), None)
+            if first is None:
+                continue
+            ktap = '\n'.join(own[first:]) + '\n'
+            n += 1
+            found += [(f'{header.group(1)}: {case}', status)
+                      for case, status in parse_ktap(where, out, ktap, f'program-{n}')]
+    return found
 
 
 def kselftest_times(text):
