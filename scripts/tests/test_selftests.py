@@ -96,7 +96,8 @@ SECCOMP = 'selftests: seccomp: seccomp_bpf'
 
 
 @pytest.mark.parametrize('base_case, patched_case, fails', [
-    ('PASS', 'FAIL', True), ('FAIL', 'PASS', False), ('FAIL', 'FAIL', False)])
+    ('PASS', 'FAIL', True), ('PASS', 'ERROR', True), ('FAIL', 'PASS', False),
+    ('FAIL', 'FAIL', False), ('PASS', 'SKIP', False)])
 def test_a_case_that_passes_on_the_base_must_pass_patched(tmp_path, capsys, base_case,
                                                            patched_case, fails):
     # seccomp_bpf fails on both kernels, so only its cases can tell.
@@ -119,12 +120,14 @@ def test_each_programs_own_tap_is_parsed_for_its_cases(tmp_path):
     (tmp_path / 'out' / 'ppc32').mkdir(parents=True)
     block = '\n'.join([
         'TAP version 13', '1..2', '# timeout set to 45', f'# {SECCOMP}', '# TAP version 13',
-        '# 1..2', '# # Starting 2 tests', '# ok 1 global.kcmp',
-        '# not ok 2 TRACE_syscall.seccomp.syscall_faked', '# # Totals: pass:1 fail:1',
+        '# 1..3', '# # Starting 3 tests', '# ok 1 global.kcmp',
+        '# not ok 2 TRACE_syscall.seccomp.syscall_faked', '# ok 3 # SKIP unnamed',
+        '# # Totals: pass:1 fail:1',
         f'not ok 1 {SECCOMP} # exit=1', '# selftests: signal: sas', '# no TAP here',
         'ok 2 selftests: signal: sas', ''])
     assert judge_boot.kselftest_cases(where, 'ppc32', [block]) == [
-        (f'{SECCOMP}: global.kcmp', 'PASS'), (f'{SECCOMP}: TRACE_syscall.seccomp.syscall_faked', 'FAIL')]
+        (f'{SECCOMP}: global.kcmp', 'PASS'), (f'{SECCOMP}: TRACE_syscall.seccomp.syscall_faked', 'FAIL'),
+        (f'{SECCOMP}: unnamed', 'SKIP')]
 
 
 def test_a_kernel_that_never_leaked_must_pass_on_the_base(tmp_path):

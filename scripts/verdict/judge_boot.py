@@ -26,6 +26,7 @@ KSELFTEST_RESULT = re.compile(r'^(?:not )?ok \d+ (selftests: [^#\n]*?)\s*(?:#.*)
 KSELFTEST_TIME = re.compile(r'^# KSELFTEST-TIME (\d+(?:\.\d+)?)$')
 # The runner's header of each program, whose own output follows, "# "-prefixed.
 KSELFTEST_PROGRAM = re.compile(r'^# (selftests: .*?)\r?$', re.M)
+SKIP_WITHOUT_NAME = re.compile(r'^(ok \d+) # SKIP (.+)$')
 # LKDTM's PPC_KTHREAD_RETURN: LKDTM saw the function run and its thread
 # killed by SIGTRAP, and the one oops is the BUG at the start shim's trap, in
 # that thread.
@@ -275,10 +276,14 @@ def kselftest_cases(where, name, blocks):
             first = next((k for k, line in enumerate(own) if line.startswith('TAP version')), None)
             if first is None:
                 continue
-            ktap = '\n'.join(own[first:]) + '\n'
+            # kselftest.h's ksft_test_result_skip() prints "ok N # SKIP what",
+            # with no name: what it skipped names the case, as KTAP wants.
+            ktap = ''.join(SKIP_WITHOUT_NAME.sub(r'\1 \2 # SKIP', line) + '\n'
+                           for line in own[first:])
             n += 1
+            # A case still without a name cannot be matched between kernels.
             found += [(f'{header.group(1)}: {case}', status)
-                      for case, status in parse_ktap(where, out, ktap, f'program-{n}')]
+                      for case, status in parse_ktap(where, out, ktap, f'program-{n}') if case]
     return found
 
 
