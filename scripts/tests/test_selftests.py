@@ -113,6 +113,17 @@ def test_a_case_that_passes_on_the_base_must_pass_patched(tmp_path, capsys, base
     assert ('passes on the base only' in out) == fails
 
 
+def test_wall_clock_expectations_are_shown_not_judged(tmp_path, capsys):
+    bench = 'selftests: seccomp: seccomp_benchmark'
+    results = verdicts(tmp_path, {USER_REGS: 'FAIL', bench: 'PASS'}, {USER_REGS: 'PASS', bench: 'FAIL'})
+    for stage, status in zip(STAGES, ('PASS', 'FAIL')):
+        with open(results / f'{stage}.txt', 'a') as f:
+            f.write(f'CASE {status} {bench}: per-filter (last 2 diff) ≈ per-filter (filters / 4)\n')
+    assert table_main(results) == 0
+    out = capsys.readouterr().out
+    assert 'wall-clock expectations, not judged' in out and 'per-filter' in out
+
+
 def test_each_programs_own_tap_is_parsed_for_its_cases(tmp_path):
     import harness
 
