@@ -132,7 +132,7 @@ def test_each_programs_own_tap_is_parsed_for_its_cases(tmp_path):
     block = '\n'.join([
         'TAP version 13', '1..2', '# timeout set to 45', f'# {SECCOMP}', '# TAP version 13',
         '# 1..3', '# # Starting 3 tests', '# ok 1 global.kcmp',
-        '# not ok 2 TRACE_syscall.seccomp.syscall_faked', '# ok 3 # SKIP unnamed',
+        '# not ok 2 TRACE_syscall.seccomp.syscall_faked', '# ok 3 # SKIP unnamedkselftest: Running tests in ptrace',
         '# # Totals: pass:1 fail:1',
         f'not ok 1 {SECCOMP} # exit=1', '# selftests: signal: sas', '# no TAP here',
         'ok 2 selftests: signal: sas', ''])

@@ -27,6 +27,7 @@ KSELFTEST_TIME = re.compile(r'^# KSELFTEST-TIME (\d+(?:\.\d+)?)$')
 # The runner's header of each program, whose own output follows, "# "-prefixed.
 KSELFTEST_PROGRAM = re.compile(r'^# (selftests: .*?)\r?$', re.M)
 SKIP_WITHOUT_NAME = re.compile(r'^(ok \d+) # SKIP (.+)$')
+RUNNER_PROGRESS = re.compile(r'kselftest: Running tests in \S+')
 # LKDTM's PPC_KTHREAD_RETURN: LKDTM saw the function run and its thread
 # killed by SIGTRAP, and the one oops is the BUG at the start shim's trap, in
 # that thread.
@@ -268,6 +269,9 @@ def kselftest_cases(where, name, blocks):
     out.mkdir(exist_ok=True)
     found, n = [], 0
     for block in blocks:
+        # The runner's progress line, on stderr, can land inside a
+        # program's line on the console ("...get_set_sudkselftest: ...").
+        block = RUNNER_PROGRESS.sub('', block)
         headers = list(KSELFTEST_PROGRAM.finditer(block))
         for i, header in enumerate(headers):
             end = headers[i + 1].start() if i + 1 < len(headers) else len(block)
