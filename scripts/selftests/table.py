@@ -17,8 +17,8 @@ with the fixes. The rule:
     (before_fails) and pass on it where it never did (before_passes), and
     must pass on the patched kernel.
 Prints the table, with each program's guest seconds on the patched kernel,
-and every difference by name, test cases' too; records the verdict as STAGE in RESULTS_DIR;
-exits 1 if the rule fails or a boot left no verdict.
+and every difference by name, test cases' too; records the verdict as STAGE
+in RESULTS_DIR; exits 1 if the rule fails or a boot left no verdict.
 """
 
 import re
