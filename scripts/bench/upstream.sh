@@ -22,15 +22,18 @@ config=$1
 boots=${2:-2}
 [[ $boots =~ ^[1-9][0-9]*$ ]] || die "BOOTS must be a positive number, not '$boots'"
 cross=$(config_field "$config" cross) || exit 1
+cflags=$(config_field "$config" user_cflags)
 up=$build_dir/upstream
 programs=$up/programs-$config
 "$REPO/scripts/build/kernel-pair.sh" --build-dir="$build_dir" --tree="$tree" "$config"
 
 # The benchmarks with the tree's own Makefile, as a user builds them; static,
-# as the initrd has no libraries.
+# as the initrd has no libraries. Rebuilt every time: make does not see
+# changed flags.
 src=$tree/tools/testing/selftests/powerpc/benchmarks
+rm -rf "$programs/bench"
 mkdir -p "$programs/bench"
-make -s -C "$src" CROSS_COMPILE="$cross" LDFLAGS=-static OUTPUT="$programs/bench" \
+make -s -C "$src" CROSS_COMPILE="$cross" USERCFLAGS="$cflags" LDFLAGS=-static OUTPUT="$programs/bench" \
 	>"$programs/build.log" 2>&1 ||
 	die "building $src with $cross failed: $(grep -m1 -E 'error|Error' "$programs/build.log")"
 "${cross}gcc" -static -O2 -Wall -Wextra -Werror -o "$programs/upstream_init" \

@@ -42,6 +42,7 @@ class Config:
     module_suites: tuple = ()
     kaslr: bool = False
     compat: str = ''
+    user_cflags: str = ''
     before_passes: bool = False
     roles: tuple = ()
     stress_kunitconfigs: tuple = ()

@@ -5,7 +5,8 @@
 # Makefiles, out of tree, and write the list of an initramfs whose /init runs
 # the kernel's kselftest runner and powers the machine off.
 #
-# usage: build.sh TREE CROSS_PREFIX OUTDIR TARGET...
+# usage: build.sh [--cflags=FLAGS] TREE CROSS_PREFIX OUTDIR TARGET...
+#   FLAGS         added to the cross compiler's (a configuration's user_cflags)
 #   TREE          a kernel git tree; it is checked to stay as it was
 #   CROSS_PREFIX  powerpc-linux-gnu-, powerpc64-linux-gnu- or powerpc64le-linux-gnu-
 #   TARGET        a directory of tools/testing/selftests (exec, clone3, ...);
@@ -26,7 +27,9 @@ set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/common.sh"
 
-[ $# -ge 4 ] || die "usage: $0 TREE CROSS_PREFIX OUTDIR TARGET..."
+cflags=
+case ${1:-} in --cflags=*) cflags=${1#*=}; shift ;; esac
+[ $# -ge 4 ] || die "usage: $0 [--cflags=FLAGS] TREE CROSS_PREFIX OUTDIR TARGET..."
 [ -f "$1/tools/testing/selftests/Makefile" ] && [ -f "$1/usr/gen_init_cpio.c" ] ||
 	die "$1 is not a kernel tree (no tools/testing/selftests/Makefile)"
 tree=$(cd "$1" && pwd)
@@ -81,14 +84,21 @@ done
 # and USERLDFLAGS add to the selftests' flags, where CFLAGS or LDFLAGS on
 # make's command line would replace them (a cross gcc ignores LIBRARY_PATH).
 # Without libcap only the targets that need it fail, named by first_error.
-cap_flags=()
+cap_flags=(USERCFLAGS="$cflags")
 if "$(dirname "$0")/libcap.sh" "$cross" "$out/libcap"; then
-	cap_flags=(USERCFLAGS="-I$out/libcap/sysroot/include" USERLDFLAGS="-L$out/libcap/sysroot/lib")
+	cap_flags=(USERCFLAGS="-I$out/libcap/sysroot/include${cflags:+ $cflags}"
+		   USERLDFLAGS="-L$out/libcap/sysroot/lib")
 else
 	note "no libcap for $cross (libcap.sh failed): the targets that need -lcap will fail"
 fi
 
+# make rebuilds on changed sources, not on changed flags: objects built with
+# other ones are not reused.
+if [ "$(cat "$obj/.flags" 2>/dev/null)" != "$cross $cflags" ]; then
+	rm -rf "$obj"
+fi
 mkdir -p "$obj" "$logs"
+echo "$cross $cflags" >"$obj/.flags"
 note "installing $(kernel_version "$tree") uapi headers in $obj/usr/include"
 make -s -C "$tree" ARCH=powerpc O="$obj" headers >"$logs/headers.log" 2>&1 ||
 	die "make headers failed: $(grep -m1 -E 'error|Error' "$logs/headers.log")"

@@ -24,10 +24,11 @@ shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(powerpc exec clone3 seccomp ptrace sigaltstack signal pidfd)
 cross=$(config_field "$config" cross) || exit 1
+cflags=$(config_field "$config" user_cflags)
 pair=$build_dir/upstream
 out=$pair/kselftest-$config
 "$REPO/scripts/build/kernel-pair.sh" --build-dir="$build_dir" --tree="$tree" "$config"
-"$REPO/scripts/selftests/initramfs.sh" "$tree" "$cross" "$out" "${targets[@]}"
+"$REPO/scripts/selftests/initramfs.sh" --cflags="$cflags" "$tree" "$cross" "$out" "${targets[@]}"
 
 for name in prereqs series; do
 	# A hung guest is killed at the timeout, and its log kept.

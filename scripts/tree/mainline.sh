@@ -74,8 +74,8 @@ for c in $configs; do
 	if [ -n "$kselftests" ]; then
 		kout=$ML/kselftest/$c
 		# shellcheck disable=SC2086	# the targets, one word each
-		if "$REPO/scripts/selftests/initramfs.sh" "$src" "$(config_field "$c" cross)" "$kout" \
-			$kselftests; then
+		if "$REPO/scripts/selftests/initramfs.sh" --cflags="$(config_field "$c" user_cflags)" \
+			"$src" "$(config_field "$c" cross)" "$kout" $kselftests; then
 			ks=(--timeout="${TIMEOUT:-1800}" --qemu_args="-initrd $kout/initramfs.cpio")
 		else
 			record "mainline-$c-selftests" 0 1
