@@ -200,26 +200,46 @@ def rfc_matrix(found, evidence):
             + f'\n\nqemu machines: {machines}.')
 
 
+def upstream_costs():
+    """The kernel's powerpc benchmarks, base against patched (make
+    bench-upstream, make test-full): a table with a row per configuration
+    measured, on each base, and a line for each benchmark that could not
+    run; None if the bench-upstream configuration has no figures. Raises
+    ValueError naming a run that failed or did not repeat: a cover letter
+    quotes no such figure."""
+    runs = [('6.12.y', BUILD / 'upstream' / 'results'),
+            ('mainline', BUILD / 'mainline' / 'upstream' / 'results')]
+    body, notes, have_role = [], [], False
+    (role,) = configs.role('bench-upstream')
+    for base, where in runs:
+        for name in configs.load():
+            f = where / f'upstream-{name}.json'
+            if not f.is_file():
+                continue
+            up = json.loads(f.read_text())
+            if up['failures'] or not up['repeatable']:
+                raise ValueError(f'{f}: {"; ".join(up["failures"]) or "the boots disagree"}')
+            mean, ratio = up['mean'], up['ratios']
+            row = f'{name}, {base}'
+            cells = [f'{mean[b]["prereqs"]:.2f} -> {mean[b]["series"]:.2f}' if b in ratio
+                     else 'not run' for b in ('null_syscall',)]
+            cells += [f'{ratio[b]:.4f}' if b in ratio else '-'
+                      for b in ('null_syscall', 'fork+exec')]
+            body.append([row] + cells)
+            notes += [f'{row}: {s}' for s in up['skipped']
+                      if s.split()[0] in ('null_syscall', 'fork+exec')]
+            have_role |= base == '6.12.y' and name == role and 'null_syscall' in ratio
+    if not have_role:
+        return None
+    return '\n'.join([table(['configuration, base', 'null_syscall', 'ratio', 'fork+exec ratio'],
+                             body)] + [f'  {n}' for n in notes])
+
+
 def costs():
-    """(the kernel's benchmarks on the bench-upstream configuration, base
-    against patched; thread set-up without the RFC, with its C and with its
-    Rust), as make bench counted them; None for either whose JSON is missing
-    or not what make bench writes."""
-    upstream = setup = None
-    try:
-        name = f'upstream-{configs.role("bench-upstream")[0]}.json'
-        up = json.loads((BUILD / 'upstream' / 'results' / name).read_text())
-        mean, ratio = up['mean'], up['ratios']
-        if up['failures'] or not up['repeatable']:
-            raise ValueError('make bench\'s upstream rows failed')
-        figure = {name: f'{mean[name]["prereqs"]:.2f} -> {mean[name]["series"]:.2f}'
-                  for name in ('null_syscall', 'fork+exec')}
-        upstream = (f'null_syscall {figure["null_syscall"]} instructions, null_syscall '
-                    f'patched/base: {ratio["null_syscall"]:.4f}; fork+exec '
-                    f'{figure["fork+exec"]}, fork+exec patched/base: {ratio["fork+exec"]:.4f} '
-                    '(with patch 1, and the RFC\'s copy_thread(), on that path)')
-    except (OSError, ValueError, KeyError, IndexError, TypeError):
-        pass
+    """(upstream_costs(); thread set-up without the RFC, with its C and with
+    its Rust, as make bench counted it, or None)"""
+    upstream = upstream_costs()
+    setup = None
     try:
         bench = json.loads((BUILD / 'bench' / 'bench.json').read_text())
         kernels = bench['kernels']
@@ -518,7 +538,10 @@ def main(argv=None):
     if not checks:
         evidence.missing.append('check-series')
     evidence.get(found, 'mainline-apply')
-    upstream_cost, setup_cost = costs()
+    try:
+        upstream_cost, setup_cost = costs()
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        die(f'make bench-upstream\'s figures: {e}: run it again')
     fields = {
         'mainline_base': detail('mainline-apply'),
         'base_subject': base,
@@ -544,7 +567,8 @@ def main(argv=None):
     if upstream_cost is None or setup_cost is None:
         up = f'upstream-{configs.role("bench-upstream")[0]}.json'
         die(f'no make bench figures ({BUILD}/bench/bench.json and upstream/results/{up}, '
-            'both passing): run "make bench" first')
+            'both passing): run "make bench" first (and make test-full for the figures '
+            'of the other configurations)')
 
     covers = {}
     for name, _, _ in parts:

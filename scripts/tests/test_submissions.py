@@ -38,6 +38,35 @@ def test_a_failed_result_is_named():
     assert 'mainline-ppc32' not in evidence.missing
 
 
+def _upstream(where, config, ratios, failures=(), skipped=()):
+    where.mkdir(parents=True, exist_ok=True)
+    mean = {b: {'prereqs': 100.0, 'series': 100.0 * r} for b, r in ratios.items()}
+    (where / f'upstream-{config}.json').write_text(json.dumps(
+        {'config': config, 'mean': mean, 'ratios': ratios, 'failures': list(failures),
+         'skipped': list(skipped), 'repeatable': True}))
+
+
+def test_the_cost_table_has_a_row_per_configuration_measured(tmp_path, monkeypatch):
+    monkeypatch.setattr(submissions, 'BUILD', tmp_path)
+    assert submissions.upstream_costs() is None
+    _upstream(tmp_path / 'mainline/upstream/results', 'ppc32-e500',
+              {'fork+exec': 1.001},
+              skipped=['null_syscall fails without the series too: SIGILL'])
+    # Without the bench-upstream configuration's figures: none quoted.
+    assert submissions.upstream_costs() is None
+    _upstream(tmp_path / 'upstream/results', 'ppc32', {'null_syscall': 1.0726, 'fork+exec': 1.0})
+    text = submissions.upstream_costs()
+    rows = text.splitlines()[2:]
+    assert rows[0].split() == ['ppc32,', '6.12.y', '100.00', '->', '107.26', '1.0726', '1.0000']
+    assert rows[1].split() == ['ppc32-e500,', 'mainline', 'not', 'run', '-', '1.0010']
+    assert rows[2].strip() == ('ppc32-e500, mainline: null_syscall fails without the '
+                               'series too: SIGILL')
+    _upstream(tmp_path / 'upstream/results', 'ppc32-44x', {'null_syscall': 1.1},
+              failures=['fork fails on the patched kernel only: killed'])
+    with pytest.raises(ValueError, match='ppc32-44x.json: fork fails'):
+        submissions.upstream_costs()
+
+
 def test_offsets_are_named_once_with_the_boots():
     text = 'offset 0x1000; offset 0x1000; offset 0x2000'
     assert submissions.offsets(text) == '0x1000 and 0x2000 in 3 boots'
