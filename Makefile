@@ -68,9 +68,13 @@ ALL_STRESS_STAGES := $(addsuffix -stress,$(call role,stress))
 MAINLINE_STRESS_STAGES := $(addprefix mainline-,$(STRESS_STAGES))
 # make selftests and make bench-upstream on every configuration of each
 # base, with FULL only: two kernels of their own, which both share (make test
-# runs the kselftests of make mainline's kernels).
-SELFTEST_STAGES := $(if $(FULL),$(foreach c,$(TEST_CONFIGS),selftests-$(c) bench-upstream-$(c)) \
-	$(foreach c,$(TEST_MAINLINE_CONFIGS),mainline-selftests-$(c) mainline-bench-upstream-$(c)))
+# runs the kselftests of make mainline's kernels). A configuration whose two
+# kernels would be those of one before it (configs.py names BASE --pairs) is
+# that one's run.
+SELFTEST_STAGES := $(if $(FULL),\
+	$(foreach c,$(shell $(configs_py) names 6.12.y --pairs),selftests-$(c) bench-upstream-$(c)) \
+	$(foreach c,$(shell $(configs_py) names mainline --pairs),mainline-selftests-$(c) \
+		mainline-bench-upstream-$(c)))
 TEST_TARGETS := drift harness-tests $(KUNIT_STAGES) stress mainline \
 	$(if $(FULL),mainline-stress) $(SELFTEST_STAGES) bad-input mutants check-series
 TEST_RESULTS := drift harness-tests $(KUNIT_STAGES) $(STRESS_STAGES) $(MAINLINE_STAGES) \

@@ -7,7 +7,8 @@
 # (kunit/kunitconfigs/kselftests.kunitconfig): "prereqs", the base, with
 # the series' prerequisites only, and "series", with all of it; for a
 # configuration with the Rust helpers, Rust in both
-# (kunit/upstream-rust.kunitconfig) and the helpers on in "series". Each is
+# (kunit/upstream-rust.kunitconfig) and the helpers on in "series"
+# (harness/configs.py pair()). Each is
 # built in a worktree of $tree (never $tree itself), in
 # $build_dir/upstream/NAME/linux, with its output in NAME/out/CONFIG, the
 # layout of build/, so boot_init.py boots it with
@@ -31,16 +32,8 @@ n=$(grep -c -v -e '^#' -e '^$' "$PATCHES/series")
 git -C "$tree" worktree prune
 worktree_with "$pair/prereqs/linux" "$(git -C "$tree" rev-parse "HEAD~$n")"
 worktree_with "$pair/series/linux" "$(git -C "$tree" rev-parse HEAD)"
-# A configuration with the Rust helpers tests them: both kernels have Rust
-# (and the CPU Rust builds for), the patched one the helpers on.
-both=(upstream kunitconfigs/kselftests)
-series=()
-for f in $(config_field "$config" kunitconfigs); do
-	case $f in
-	rust) both+=(upstream-rust) ;;
-	toolchain-cpu) both+=(kunitconfigs/toolchain-cpu) ;;
-	helpers-on) series+=(kunitconfigs/helpers-on) ;;
-	esac
-done
+# Their fragments: configs.py pair().
+read -ra both <<<"$(config_field "$config" pair_both)"
+read -ra own <<<"$(config_field "$config" pair_own)"
 build_kernel "$pair/prereqs/linux" "$pair/prereqs/out/$config" "$config" "${both[@]}"
-build_kernel "$pair/series/linux" "$pair/series/out/$config" "$config" "${both[@]}" "${series[@]}"
+build_kernel "$pair/series/linux" "$pair/series/out/$config" "$config" "${both[@]}" "${own[@]}"

@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 """The test configurations, from kunit/configurations.toml (the only parser).
 
-  configs.py names [BASE [--make-test|NAME...]]   the configurations, in order; with
-        BASE (6.12.y or mainline) those it can build, with --make-test those make
-        test runs there, with NAMEs only those
+  configs.py names [BASE [--make-test|--pairs|NAME...]]   the configurations, in
+        order; with BASE (6.12.y or mainline) those it can build, with --make-test
+        those make test runs there, with --pairs those whose make selftests kernels
+        differ from the ones before (pair()), with NAMEs only those
   configs.py get NAME FIELD   one field of a configuration (a list space-separated;
         a flag "y" or nothing), or boots and before_boots: the boot_init.py modes make
         mainline runs with and without the fixes, or before: "y" if it builds a
-        "before" kernel
+        "before" kernel, or pair_both and pair_own: the fragments of make selftests'
+        two kernels and of its patched one alone
   configs.py stages PREFIX [BASE [--make-test|NAME...]]   the result stages a run over
         the configurations names chooses must leave (PREFIX "mainline-" for make mainline)
   configs.py role ROLE   the configurations with that role, in file order (ROLES: what
@@ -155,8 +157,10 @@ def on_base(configs, base=None, make_test=False, names=()):
 
 
 def _chosen(args):
-    """on_base() over the command line's [BASE [--make-test|NAME...]]."""
+    """on_base() over the command line's [BASE [--make-test|--pairs|NAME...]]."""
     make_test = args[1:] == ['--make-test']
+    if args[1:] == ['--pairs']:
+        return distinct_pairs(on_base(load(), args[0]))
     return on_base(load(), *args[:1], make_test=make_test, names=[] if make_test else args[1:])
 
 
@@ -195,6 +199,34 @@ def stages(prefix='', configs=None):
     return names
 
 
+def pair(config):
+    """The fragments of make selftests' and make bench-upstream's two kernels
+    (scripts/build/kernel-pair.sh): (both kernels', the patched one's own).
+    Upstream's tests are built alike on both, with no tests of ours; a
+    configuration with the Rust helpers has Rust in both and the helpers on
+    in the patched one."""
+    both = ['upstream', 'kunitconfigs/kselftests']
+    if 'rust' in config.kunitconfigs:
+        both.append('upstream-rust')
+    if 'toolchain-cpu' in config.kunitconfigs:
+        both.append('kunitconfigs/toolchain-cpu')
+    own = ['kunitconfigs/helpers-on'] if 'helpers-on' in config.kunitconfigs else []
+    return both, own
+
+
+def distinct_pairs(configs):
+    """{name: config} of the configurations whose make selftests kernels and
+    programs differ from those of every configuration before them (the
+    others would build and boot the same again)."""
+    seen, out = set(), {}
+    for name, c in configs.items():
+        key = (c.qemu_config, c.cross, c.compat, c.user_cflags, *map(tuple, pair(c)))
+        if key not in seen:
+            seen.add(key)
+            out[name] = c
+    return out
+
+
 def _shell(value):
     if isinstance(value, (tuple, list)):
         return ' '.join(value)
@@ -208,7 +240,8 @@ def main(argv):
         print(' '.join(_chosen(argv[2:])))
     elif len(argv) == 4 and argv[1] == 'get':
         config = get(argv[2])
-        values = {**asdict(config), 'before': config.before,
+        both, own = pair(config)
+        values = {**asdict(config), 'before': config.before, 'pair_both': both, 'pair_own': own,
                   'boots': boot_modes(config),
                   'before_boots': boot_modes(config, before=True)}
         if argv[3] not in values:

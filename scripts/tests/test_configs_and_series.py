@@ -91,6 +91,20 @@ def test_make_test_runs_a_subset_on_each_base():
     assert configs.stages('', {}) == [] and configs.on_base(loaded) == loaded
 
 
+def test_make_selftests_kernels_follow_the_helpers():
+    loaded = configs.load()
+    both, own = configs.pair(loaded['ppc64le-rust'])
+    assert 'upstream-rust' in both and own == ['kunitconfigs/helpers-on']
+    assert configs.pair(loaded['ppc64le-c'])[1] == []
+    assert configs.pair(loaded['ppc64-be']) == (['upstream', 'kunitconfigs/kselftests'], [])
+    assert 'kunitconfigs/toolchain-cpu' in configs.pair(loaded['ppc32-e500-rust'])[0]
+    pairs = configs.distinct_pairs(configs.on_base(loaded, 'mainline'))
+    # The module configuration's kernels are ppc64le-rust's: one run for both.
+    assert 'ppc64le-module' not in pairs
+    assert {'ppc64le-rust', 'ppc64le-c', 'ppc32', 'ppc32-rust', 'ppc32-e500',
+            'ppc32-e500-rust'} <= set(pairs)
+
+
 def test_make_mainline_config_chooses_one():
     loaded = configs.load()
     assert list(configs.on_base(loaded, 'mainline', names=['ppc32-rust'])) == ['ppc32-rust']
