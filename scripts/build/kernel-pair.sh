@@ -6,8 +6,8 @@
 # the base does not have) and what the kselftest targets ask for
 # (kunit/kunitconfigs/kselftests.kunitconfig): "prereqs", the base, with
 # the series' prerequisites only, and "series", with all of it; for a
-# configuration with the Rust helpers, Rust in both
-# (kunit/upstream-rust.kunitconfig) and the helpers on in "series"
+# configuration with the Rust helpers, "series" has them, and Rust
+# (kunit/upstream-rust.kunitconfig), which a GCC base kernel cannot build
 # (harness/configs.py pair()). Each is
 # built in a worktree of $tree (never $tree itself), in
 # $build_dir/upstream/NAME/linux, with its output in NAME/out/CONFIG, the

@@ -202,16 +202,17 @@ def stages(prefix='', configs=None):
 def pair(config):
     """The fragments of make selftests' and make bench-upstream's two kernels
     (scripts/build/kernel-pair.sh): (both kernels', the patched one's own).
-    Upstream's tests are built alike on both, with no tests of ours; a
-    configuration with the Rust helpers has Rust in both and the helpers on
-    in the patched one."""
+    Upstream's tests are built alike on both, with no tests of ours. A
+    configuration with the Rust helpers has them, and so Rust (with the CPU
+    Rust builds for), in the patched kernel alone: without patch 1 of the
+    series a GCC kernel of mainline cannot build its Rust bindings."""
     both = ['upstream', 'kunitconfigs/kselftests']
-    if 'rust' in config.kunitconfigs:
-        both.append('upstream-rust')
+    if 'helpers-on' not in config.kunitconfigs:
+        return both, []
+    own = ['upstream-rust']
     if 'toolchain-cpu' in config.kunitconfigs:
-        both.append('kunitconfigs/toolchain-cpu')
-    own = ['kunitconfigs/helpers-on'] if 'helpers-on' in config.kunitconfigs else []
-    return both, own
+        own.append('kunitconfigs/toolchain-cpu')
+    return both, own + ['kunitconfigs/helpers-on']
 
 
 def distinct_pairs(configs):
