@@ -262,3 +262,14 @@ def test_bindgen_parses_with_the_libclang_of_llvm_n(monkeypatch, tmp_path):
     assert run_kunit.libclang(tmp_path / 'mainline', '-22') == '/usr/lib/llvm-22/lib'
     assert run_kunit.libclang(tmp_path / '6.12.y', '') == '/usr/lib/llvm-14/lib'
     assert run_kunit.libclang(tmp_path / 'mainline', '1') == '/usr/lib/llvm-19/lib'
+
+
+def test_a_benchmark_killed_by_a_signal_says_which():
+    console = ('Run /upstream_init as init process\n'
+               'upstream_bench: run context_switch --test=yield --timeout=3 0 0\n'
+               'upstream_bench: context_switch exited 0x4\n'
+               'upstream_bench: done, 1 failed\n'
+               'Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000100\n')
+    passed, failed, what = boot_init.judge('upstream', '/upstream_init', console)
+    assert (passed, failed) == (0, 1)
+    assert 'exited 0x4: FAIL killed by signal 4 (SIGILL)' in what

@@ -309,6 +309,18 @@ def kselftest_times(text):
     return lines
 
 
+# The signals a benchmark dies of on a CPU it was not built for, or a bug.
+SIGNALS = {4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL', 11: 'SIGSEGV'}
+
+
+def killed_by(status):
+    """What a wait status says of a program killed by a signal, or None."""
+    sig = status & 0x7f
+    if not sig or sig == 0x7f:
+        return None
+    return f'killed by signal {sig}' + (f' ({SIGNALS[sig]})' if sig in SIGNALS else '')
+
+
 def judge_upstream(program, exited, text):
     """Each benchmark /upstream_init ran, a line each: its arguments, then
     "exited 0x0:" and the figures it printed (null_syscall's, or the counts
@@ -322,7 +334,7 @@ def judge_upstream(program, exited, text):
         # The reason: perror()'s line, or the kernel's report of the signal.
         said = [line.strip() for line in body.splitlines() if line.strip()
                 and not re.match(r'\d+$|Using |\S+\[\d+\]: code: ', line.strip())]
-        why = said[0] if said else 'no figures'
+        why = said[0] if said else killed_by(int(status, 16)) or 'no figures'
         lines.append(f'{args}: exited {status}: '
                      + (f'FAIL {why}' if bad else ' '.join(figures)))
     not_run = init_errors(program, exited, text)
