@@ -33,7 +33,9 @@ git -C "$tree" worktree prune
 worktree_with "$pair/prereqs/linux" "$(git -C "$tree" rev-parse "HEAD~$n")"
 worktree_with "$pair/series/linux" "$(git -C "$tree" rev-parse HEAD)"
 # Their fragments: configs.py pair().
-read -ra both <<<"$(config_field "$config" pair_both)"
-read -ra own <<<"$(config_field "$config" pair_own)"
+fragments=$(config_field "$config" pair_both) || exit 1
+read -ra both <<<"$fragments"
+fragments=$(config_field "$config" pair_own) || exit 1
+read -ra own <<<"$fragments"
 build_kernel "$pair/prereqs/linux" "$pair/prereqs/out/$config" "$config" "${both[@]}"
 build_kernel "$pair/series/linux" "$pair/series/out/$config" "$config" "${both[@]}" "${own[@]}"

@@ -212,9 +212,12 @@ def upstream_costs():
     body, notes, have_role = [], [], False
     (role,) = configs.role('bench-upstream')
     for base, where in runs:
-        for name in configs.load():
+        # One row per kernel pair; a pair with the Rust helpers differs from
+        # its base in more than the series (configs.pair()), which its C
+        # sibling's row compares alone.
+        for name, config in configs.distinct_pairs(configs.on_base(configs.load(), base)).items():
             f = where / f'upstream-{name}.json'
-            if not f.is_file():
+            if configs.pair(config)[1] or not f.is_file():
                 continue
             up = json.loads(f.read_text())
             if up['failures'] or not up['repeatable']:
@@ -226,13 +229,14 @@ def upstream_costs():
             cells += [f'{ratio[b]:.4f}' if b in ratio else '-'
                       for b in ('null_syscall', 'fork+exec')]
             body.append([row] + cells)
-            notes += [f'{row}: {s}' for s in up['skipped']
-                      if s.split()[0] in ('null_syscall', 'fork+exec')]
+            notes += [textwrap.fill(f'{row}: {s}', 72, initial_indent='  ',
+                                    subsequent_indent='    ')
+                      for s in up['skipped'] if s.split()[0] in ('null_syscall', 'fork+exec')]
             have_role |= base == '6.12.y' and name == role and 'null_syscall' in ratio
     if not have_role:
         return None
-    return '\n'.join([table(['configuration, base', 'null_syscall', 'ratio', 'fork+exec ratio'],
-                             body)] + [f'  {n}' for n in notes])
+    return '\n'.join([table(['configuration, base', 'null_syscall insns', 'ratio',
+                              'fork+exec ratio'], body)] + notes)
 
 
 def costs():

@@ -314,10 +314,13 @@ SIGNALS = {4: 'SIGILL', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL', 11
 
 
 def killed_by(status):
-    """What a wait status says of a program killed by a signal, or None."""
+    """What a wait status says of a program that failed: the signal that
+    killed it or its exit status; None for success."""
     sig = status & 0x7f
-    if not sig or sig == 0x7f:
+    if sig == 0x7f:
         return None
+    if not sig:
+        return f'exit status {status >> 8}' if status else None
     return f'killed by signal {sig}' + (f' ({SIGNALS[sig]})' if sig in SIGNALS else '')
 
 
