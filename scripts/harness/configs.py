@@ -221,8 +221,7 @@ def distinct_pairs(configs):
     others would build and boot the same again)."""
     seen, out = set(), {}
     for name, c in configs.items():
-        key = (c.qemu_config, c.cross, c.compat, c.user_cflags, c.kaslr,
-               *map(tuple, pair(c)))
+        key = (c.qemu_config, c.cross, c.compat, c.user_cflags, *map(tuple, pair(c)))
         if key not in seen:
             seen.add(key)
             out[name] = c
